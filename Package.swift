@@ -1,0 +1,126 @@
+// swift-tools-version:6.2
+// gemini-live-gateway: the Gemini Live API as a local desktop service (D-Bus + PipeWire).
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "gemini-live-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gemini-live-simulator", targets: ["GeminiLiveSimulator"]),
+        .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
+        .library(name: "LiveProtocol", targets: ["LiveProtocol"]),
+        .library(name: "LiveClient", targets: ["LiveClient"]),
+        .library(name: "LiveSimulator", targets: ["LiveSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    ],
+    targets: [
+        // MARK: Live protocol, client, simulator
+        .target(
+            name: "LiveProtocol",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LiveClient",
+            dependencies: [
+                "LiveProtocol",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LiveSimulator",
+            dependencies: [
+                "LiveProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: D-Bus
+        .systemLibrary(
+            name: "CDBus",
+            pkgConfig: "dbus-1",
+            providers: [.apt(["libdbus-1-dev"])]
+        ),
+        .target(
+            name: "DBusService",
+            dependencies: [
+                "CDBus",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "GeminiLiveSimulator",
+            dependencies: [
+                "LiveSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/gemini-live-simulator",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "LiveBenchmark",
+            dependencies: [
+                "LiveProtocol",
+                "LiveClient",
+                "LiveSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/live-benchmark",
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "LiveProtocolTests",
+            dependencies: ["LiveProtocol"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DBusServiceTests",
+            dependencies: ["DBusService"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LiveClientTests",
+            dependencies: [
+                "LiveProtocol",
+                "LiveClient",
+                "LiveSimulator",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

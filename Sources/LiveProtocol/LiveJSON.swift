@@ -1,0 +1,96 @@
+import Foundation
+
+/// The JSON dialect of the Live API: how frames are encoded and how tolerantly they are decoded.
+///
+/// Encoding is canonical: lowerCamelCase keys, standard base64, no escaped slashes. The server side
+/// (the simulator) pretty-prints like the real service and ends each frame with a newline.
+///
+/// Decoding accepts what the real peers send: camelCase and snake_case keys at every level
+/// (python-genai mixes them), standard and URL-safe base64, int64 as string or number, and
+/// Duration strings. Keys inside caller-owned JSON (function arguments, tool responses, schemas)
+/// are never rewritten.
+public enum LiveJSON {
+    /// Fields whose contents belong to the caller; their keys are kept verbatim when decoding.
+    static let opaqueFields: Set<String> = [
+        "args", "response", "parameters", "parametersJsonSchema", "responseJsonSchema", "labels",
+    ]
+
+    /// A decoder that accepts both key casings.
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in
+            guard let last = path.last else { return AnyCodingKey("") }
+            for ancestor in path.dropLast() where opaqueFields.contains(camelCase(ancestor.stringValue)) {
+                return last
+            }
+            if last.intValue != nil { return last }
+            return AnyCodingKey(camelCase(last.stringValue))
+        }
+        return decoder
+    }
+
+    /// An encoder for client frames: compact, camelCase.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// An encoder for server frames: pretty-printed like the real service.
+    public static func makeServerEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `snake_case` → `snakeCase`; camelCase input is returned unchanged.
+    public static func camelCase(_ key: String) -> String {
+        guard key.contains("_") else { return key }
+        var result = ""
+        result.reserveCapacity(key.utf8.count)
+        var upperNext = false
+        var leading = true
+        for character in key {
+            if character == "_" {
+                if leading { result.append(character) } else { upperNext = true }
+                continue
+            }
+            leading = false
+            if upperNext {
+                result.append(contentsOf: character.uppercased())
+                upperNext = false
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An int64 that may arrive as a JSON number or as a decimal string (proto3 JSON).
+    func decodeFlexibleInt64IfPresent(forKey key: Key) throws -> Int64? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        if let number = try? decode(Int64.self, forKey: key) { return number }
+        if let double = try? decode(Double.self, forKey: key), double.rounded() == double,
+            abs(double) < 9.2e18
+        {
+            return Int64(double)
+        }
+        let text = try decode(String.self, forKey: key)
+        guard let number = Int64(text.trimmingCharacters(in: .whitespaces)) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "expected an int64 as a number or a decimal string, got \"\(text)\"")
+        }
+        return number
+    }
+
+    /// An int32 field, tolerant of string encoding like ``decodeFlexibleInt64IfPresent(forKey:)``.
+    func decodeFlexibleIntIfPresent(forKey key: Key) throws -> Int? {
+        guard let value = try decodeFlexibleInt64IfPresent(forKey: key) else { return nil }
+        guard let int = Int(exactly: value) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "integer out of range")
+        }
+        return int
+    }
+}

@@ -38,7 +38,7 @@ public enum ClientMessage: Sendable, Hashable {
 
     /// The hot path: an audio chunk written straight to JSON bytes, the same JSON as the Codable
     /// encoding of `{"realtimeInput":{"audio":{…}}}` without its per-field machinery.
-    static func encodeAudioChunk(_ blob: Blob) -> Data {
+    public static func encodeAudioChunk(_ blob: Blob) -> Data {
         let head = #"{"realtimeInput":{"audio":{"mimeType":""#
         let middle = #"","data":""#
         let tail = #""}}}"#

@@ -1,0 +1,227 @@
+import Foundation
+import HTTPTypes
+import LiveProtocol
+import Logging
+import NIOCore
+import NIOSSL
+import NIOWebSocket
+import Synchronization
+import WSClient
+
+/// Opens Live connections: WebSocket over TLS (or plain `ws://` to loopback only), the endpoint's
+/// authentication, the setup handshake, and the close explained.
+public enum LiveClient {
+    /// Connects, sends `setup`, waits for `setupComplete`, then runs `body` with the open
+    /// connection. When `body` returns the connection is closed normally (if it is still open).
+    ///
+    /// - Returns: what `body` returned and how the connection ended, explained.
+    /// - Throws: ``LiveClientError`` when the connection could not be set up; whatever `body`
+    ///   throws.
+    public static func withConnection<Value: Sendable>(
+        setup: Setup, configuration: LiveClientConfiguration, logger: Logger,
+        _ body: @escaping @Sendable (LiveConnection) async throws -> Value
+    ) async throws -> LiveConnectionOutcome<Value> {
+        let url = configuration.endpoint.url
+        try validate(url: url)
+        if configuration.preflight {
+            let report = Preflight.check(setup, endpoint: configuration.endpoint)
+            for warning in report.warnings {
+                logger.warning("preflight: \(warning)")
+            }
+            do {
+                try report.throwIfBlocked()
+            } catch {
+                throw LiveClientError.preflightFailed(error)
+            }
+        }
+        let setupFrame: Data
+        do {
+            setupFrame = try ClientMessage.setup(setup).encoded()
+        } catch {
+            throw LiveClientError.invalidURL("The setup cannot be encoded as JSON (non-finite number?).")
+        }
+
+        var headers = HTTPFields()
+        for header in configuration.endpoint.headers {
+            if let name = HTTPField.Name(header.name) { headers[name] = header.value }
+        }
+        var webSocket = WebSocketClientConfiguration(
+            maxFrameSize: configuration.maxMessageSize, additionalHeaders: headers,
+            closeTimeout: configuration.closeTimeout,
+            autoPing: configuration.keepalivePeriod.map { .enabled(timePeriod: $0) } ?? .disabled)
+        webSocket.ignoreUncleanSSLShutdownErrors = true
+
+        var connectionLogger = logger
+        connectionLogger[metadataKey: "live.url"] = "\(url)"
+        connectionLogger[metadataKey: "live.model"] = "\(setup.model)"
+        let handshake = Handshake<Value>()
+        let maxMessageSize = configuration.maxMessageSize
+        let setupTimeout = configuration.setupTimeout
+        let preflight = configuration.preflight
+        let sessionLogger = connectionLogger
+
+        let closeFrame: WebSocketCloseFrame?
+        do {
+            closeFrame = try await WebSocketClient.connect(
+                url: url, configuration: webSocket,
+                tlsConfiguration: url.hasPrefix("wss:") ? configuration.makeTLSConfiguration() : nil,
+                logger: connectionLogger
+            ) { inbound, outbound, _ in
+                let reader = FrameReader(inbound: inbound, maxSize: maxMessageSize)
+                let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: setupFrame))
+                try await outbound.write(.custom(frame))
+                let first: FirstFrame
+                do {
+                    first = try await firstFrame(from: reader, timeout: setupTimeout)
+                } catch {
+                    handshake.fail(.connectionDropped)
+                    return
+                }
+                switch first {
+                case .timedOut:
+                    handshake.fail(.timedOut)
+                    try await outbound.close(.goingAway, reason: "setupComplete not received")
+                    return
+                case .closed:
+                    handshake.fail(.closedDuringSetup)
+                    return
+                case .message(let message):
+                    guard case .message(let server)? = FrameReader.decode(message), let complete = server.setupComplete
+                    else {
+                        let text: String
+                        switch message {
+                        case .text(let string): text = String(string.prefix(120))
+                        case .binary(let buffer): text = String(buffer: buffer).prefix(120).description
+                        }
+                        handshake.fail(.unexpected(text))
+                        try await outbound.close(.protocolError, reason: "expected setupComplete")
+                        return
+                    }
+                    sessionLogger.debug("setupComplete")
+                    let connection = LiveConnection(
+                        setup: setup, setupComplete: complete, reader: reader, outbound: outbound,
+                        preflight: preflight)
+                    handshake.open(connection)
+                    do {
+                        handshake.finish(.success(try await body(connection)))
+                    } catch {
+                        handshake.finish(.failure(error))
+                    }
+                }
+            }
+        } catch let error as LiveClientError {
+            throw error
+        } catch {
+            throw LiveClientError.connectFailed(describeConnectError(error, url: url))
+        }
+
+        let code = closeFrame.map { UInt16(webSocketErrorCode: $0.closeCode) }
+        let context = CloseExplanation.Context(
+            duringSetup: handshake.connection == nil,
+            responseModalities: setup.generationConfig?.responseModalities ?? [], model: setup.modelID)
+        let explanation = CloseExplanation.explain(code: code, reason: closeFrame?.reason, context: context)
+        switch handshake.outcome {
+        case .failed(.timedOut):
+            throw LiveClientError.setupTimedOut(setupTimeout)
+        case .failed(.unexpected(let text)):
+            throw LiveClientError.unexpectedFirstMessage(text)
+        case .failed(.closedDuringSetup), .failed(.connectionDropped), .pending:
+            throw LiveClientError.closedDuringSetup(explanation)
+        case .finished(.failure(let error)):
+            throw error
+        case .finished(.success(let value)):
+            sessionLogger.debug("connection ended: \(explanation)")
+            return LiveConnectionOutcome(value: value, close: explanation)
+        }
+    }
+
+    /// `ws://` is refused unless the host is loopback: credentials and audio never travel in clear.
+    static func validate(url: String) throws(LiveClientError) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty
+        else {
+            throw .invalidURL("\"\(url)\" is not a WebSocket URL; use wss://host[:port] or ws://127.0.0.1:PORT.")
+        }
+        switch scheme {
+        case "wss":
+            return
+        case "ws":
+            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+            if bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") { return }
+            throw .invalidURL(
+                "ws:// (no TLS) is allowed only to loopback (127.0.0.1, ::1, localhost), not \(host); use wss:// so the key and audio are encrypted.")
+        default:
+            throw .invalidURL("Unsupported scheme \(scheme)://; the Live API uses wss:// (or ws:// to a local simulator).")
+        }
+    }
+
+    static func describeConnectError(_ error: any Error, url: String) -> String {
+        if let error = error as? WebSocketClientError {
+            if error == .webSocketUpgradeFailed {
+                return "the server at \(url) refused the WebSocket upgrade (an HTTP error: wrong path or API version, an unknown method, or a refused key)."
+            }
+            return "WebSocket error: \(error)."
+        }
+        if let error = error as? NIOSSLError {
+            return "TLS handshake with \(url) failed (\(error)); check the system CA store or the extra CA file."
+        }
+        if let error = error as? BoringSSLError {
+            return "TLS handshake with \(url) failed (\(error)); the certificate is not trusted or does not match the host."
+        }
+        return "\(error) (\(url))."
+    }
+
+    enum FirstFrame: Sendable {
+        case message(WebSocketMessage)
+        case closed
+        case timedOut
+    }
+
+    static func firstFrame(from reader: FrameReader, timeout: Duration) async throws -> FirstFrame {
+        try await withThrowingTaskGroup(of: FirstFrame.self) { group in
+            group.addTask {
+                guard let message = try await reader.nextMessage() else { return .closed }
+                return .message(message)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? .closed
+        }
+    }
+}
+
+/// What a finished connection produced: the body's value and how the connection ended.
+public struct LiveConnectionOutcome<Value: Sendable>: Sendable {
+    /// What the body returned.
+    public var value: Value
+    /// The close code and reason, explained (1006 when the connection dropped without a close).
+    public var close: CloseExplanation
+}
+
+/// The handshake's progress, shared between the WebSocket handler and the caller.
+final class Handshake<Value: Sendable>: Sendable {
+    enum Failure: Sendable {
+        case timedOut
+        case closedDuringSetup
+        case connectionDropped
+        case unexpected(String)
+    }
+
+    enum Outcome: Sendable {
+        case pending
+        case failed(Failure)
+        case finished(Result<Value, any Error>)
+    }
+
+    private let state = Mutex<(connection: LiveConnection?, outcome: Outcome)>((nil, .pending))
+
+    var connection: LiveConnection? { state.withLock { $0.connection } }
+    var outcome: Outcome { state.withLock { $0.outcome } }
+
+    func open(_ connection: LiveConnection) { state.withLock { $0.connection = connection } }
+    func fail(_ failure: Failure) { state.withLock { $0.outcome = .failed(failure) } }
+    func finish(_ result: Result<Value, any Error>) { state.withLock { $0.outcome = .finished(result) } }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import LiveProtocol
+import NIOCore
+import WSClient
+
+/// Something that arrived on a Live connection.
+public enum LiveEvent: Sendable, Hashable {
+    /// A decoded server message (never an empty `{}` frame: those are skipped).
+    case message(ServerMessage)
+    /// A frame that is not a valid server message. The connection goes on; the frame is dropped.
+    case malformedFrame(MalformedFrame)
+}
+
+/// A server frame that could not be decoded: why, its size, and its first bytes for diagnosis.
+public struct MalformedFrame: Sendable, Hashable, CustomStringConvertible {
+    public var reason: String
+    public var size: Int
+    /// Up to 120 characters of the frame.
+    public var excerpt: String
+
+    public var description: String { "malformed frame (\(size) bytes): \(reason); begins \(excerpt.debugDescription)" }
+}
+
+/// The server events of one connection, in arrival order. Iterate it continuously: WebSocket pings
+/// are answered only while it is being read. It can be iterated once.
+public struct LiveEventSequence: AsyncSequence, Sendable {
+    public typealias Element = LiveEvent
+
+    let reader: FrameReader
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(reader: reader)
+    }
+
+    /// Reads and decodes the next frame.
+    public struct Iterator: AsyncIteratorProtocol {
+        let reader: FrameReader
+
+        public mutating func next() async throws -> LiveEvent? {
+            while let message = try await reader.nextMessage() {
+                if let event = FrameReader.decode(message) { return event }
+            }
+            return nil
+        }
+    }
+}
+
+/// Owns the inbound iterator of one WebSocket; used by one reader at a time.
+final class FrameReader: @unchecked Sendable {
+    private var iterator: WebSocketInboundStream.AsyncIterator
+    private let maxSize: Int
+
+    init(inbound: WebSocketInboundStream, maxSize: Int) {
+        iterator = inbound.makeAsyncIterator()
+        self.maxSize = maxSize
+    }
+
+    func nextMessage() async throws -> WebSocketMessage? {
+        try await iterator.nextMessage(maxSize: maxSize)
+    }
+
+    /// Decodes a text or binary frame; nil for frames to skip (`{}`).
+    static func decode(_ message: WebSocketMessage) -> LiveEvent? {
+        let bytes: Data
+        switch message {
+        case .binary(let buffer): bytes = Data(buffer.readableBytesView)
+        case .text(let text): bytes = Data(text.utf8)
+        }
+        do {
+            let decoded = try ServerMessage.decode(bytes)
+            return decoded.isEmpty ? nil : .message(decoded)
+        } catch {
+            let excerpt = String(decoding: bytes.prefix(120), as: UTF8.self)
+            return .malformedFrame(
+                MalformedFrame(reason: describeDecodingError(error), size: bytes.count, excerpt: excerpt))
+        }
+    }
+
+    static func describeDecodingError(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
+            DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        default:
+            return "not JSON"
+        }
+    }
+}

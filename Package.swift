@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "gemini-live-simulator", targets: ["GeminiLiveSimulator"]),
         .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
+        .executable(name: "live-turn", targets: ["LiveTurn"]),
         .library(name: "LiveProtocol", targets: ["LiveProtocol"]),
         .library(name: "LiveClient", targets: ["LiveClient"]),
         .library(name: "LiveSimulator", targets: ["LiveSimulator"]),
@@ -92,11 +93,21 @@ let package = Package(
             name: "LiveBenchmark",
             dependencies: [
                 "LiveProtocol",
-                "LiveClient",
-                "LiveSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/live-benchmark",
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "LiveTurn",
+            dependencies: [
+                "LiveClient",
+                "LiveProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/live-turn",
             swiftSettings: strict
         ),
 

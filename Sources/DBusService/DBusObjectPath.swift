@@ -29,7 +29,10 @@ public struct DBusObjectPath: Sendable, Hashable, Comparable, CustomStringConver
     /// The path of a child node, e.g. `/a` + `b` → `/a/b`.
     /// - Throws: ``DBusError`` `InvalidArgs` when `element` is not a valid path element.
     public func appending(_ element: String) throws(DBusError) -> DBusObjectPath {
-        try DBusObjectPath(rawValue == "/" ? "/" + element : rawValue + "/" + element)
+        guard !element.isEmpty, !element.contains("/") else {
+            throw .invalidArgs("\"\(element)\" is not a valid object path element")
+        }
+        return try DBusObjectPath(rawValue == "/" ? "/" + element : rawValue + "/" + element)
     }
 
     /// The parent path, or `nil` for `/`.

@@ -26,7 +26,7 @@ extension InterfaceDescription {
         parser.delegate = builder
         let ok = parser.parse()
         if let problem = builder.problem { throw problem }
-        guard ok else {
+        guard ok, builder.openElements == 0 else {
             throw IntrospectionParseError(
                 message: parser.parserError.map { "malformed XML (\($0.localizedDescription))" } ?? "malformed XML",
                 line: parser.lineNumber)
@@ -48,6 +48,8 @@ extension InterfaceDescription {
 private final class IntrospectionBuilder: NSObject, XMLParserDelegate {
     private(set) var interfaces: [InterfaceDescription] = []
     private(set) var problem: IntrospectionParseError?
+    /// Elements started but not ended; non-zero after parsing means a truncated document.
+    private(set) var openElements = 0
 
     private enum Member {
         case method(InterfaceDescription.Method)
@@ -70,6 +72,7 @@ private final class IntrospectionBuilder: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
         qualifiedName: String?, attributes: [String: String] = [:]
     ) {
+        openElements += 1
         guard problem == nil else { return }
         let comment = pendingComment
         pendingComment = nil
@@ -82,6 +85,7 @@ private final class IntrospectionBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        openElements -= 1
         guard problem == nil else { return }
         pendingComment = nil
         switch elementName {

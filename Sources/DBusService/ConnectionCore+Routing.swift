@@ -41,12 +41,24 @@ extension ConnectionCore {
     }
 
     /// Runs async work for a call off the queue and replies from the queue when it finishes.
+    ///
+    /// The work starts after the previous call from the same sender to the same object has been answered, so a
+    /// peer's calls to one object are handled in the order it sent them.
     func replyLater(to call: BusMessage, _ work: @escaping @Sendable () async throws(DBusError) -> [DBusValue]) -> Routed {
-        Task {
+        let key = CallChainKey(sender: call.sender ?? "", path: call.path ?? "/")
+        let previous = callChains[key]?.task
+        nextCallToken += 1
+        let token = nextCallToken
+        let task = Task {
+            await previous?.value
             let result: Result<[DBusValue], DBusError>
             do throws(DBusError) { result = .success(try await work()) } catch { result = .failure(error) }
-            self.queue.async { self.reply(to: call, with: result) }
+            self.queue.async {
+                self.reply(to: call, with: result)
+                if self.callChains[key]?.token == token { self.callChains[key] = nil }
+            }
         }
+        callChains[key] = (token, task)
         return .later
     }
 

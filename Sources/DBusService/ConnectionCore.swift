@@ -23,6 +23,16 @@ final class ConnectionCore: @unchecked Sendable {
     var managers: Set<DBusObjectPath> = []
     var nameWatches: [UInt64: WeakNameOwnerWatch] = [:]
     var nextWatchID: UInt64 = 0
+    /// The newest handler task per caller and object; each new call waits for it, so one peer's calls to one object
+    /// run in arrival order while different peers and objects proceed concurrently.
+    var callChains: [CallChainKey: (token: UInt64, task: Task<Void, Never>)] = [:]
+    var nextCallToken: UInt64 = 0
+
+    /// Identifies the calls that must keep their order.
+    struct CallChainKey: Hashable {
+        let sender: String
+        let path: String
+    }
 
     /// Weak registry entry so that dropping a ``NameOwnerWatch`` ends it.
     struct WeakNameOwnerWatch {
@@ -301,6 +311,7 @@ final class ConnectionCore: @unchecked Sendable {
         for reply in Array(pendingReplies.values) { reply.fail(Self.disconnectedError) }
         for entry in nameWatches.values { entry.watch?.continuation.finish() }
         nameWatches = [:]
+        callChains = [:]
         objects = [:]
         managers = []
         dbus_connection_unref(connection)

@@ -67,15 +67,6 @@ public indirect enum DBusType: Sendable, Hashable {
         default: true
         }
     }
-
-    /// The libdbus type code of this type (`DBUS_TYPE_*`; the C macros do not import into Swift).
-    var typeCode: Int32 {
-        switch self {
-        case .array, .dictionary: DBusTypeCode.array
-        case .structure: DBusTypeCode.structure
-        default: Int32(signature.utf8.first ?? 0)
-        }
-    }
 }
 
 extension DBusType: CustomStringConvertible {

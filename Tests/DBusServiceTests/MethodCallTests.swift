@@ -109,6 +109,38 @@ struct MethodCallTests {
         }
     }
 
+    @Test("one caller's calls to one object are handled in the order sent; other callers are not held up")
+    func callOrder() async throws {
+        try await TestBus.with { bus in
+            let service = try await TestService.start(on: bus)
+            let client = try await TestService.client(on: bus)
+            let path = service.path
+            let slow = Task {
+                try await client.call(
+                    destination: TestService.busName, path: path, interface: testInterfaceName, member: "Wait",
+                    arguments: [.string("slow")])
+            }
+            try #require(await eventually { service.state.waiting.withLock { !$0.isEmpty } })
+            let values = try Self.allValues()
+            let next = Task {
+                try await client.call(
+                    destination: TestService.busName, path: path, interface: testInterfaceName, member: "EchoAll",
+                    arguments: values)
+            }
+            // Another caller is served while the first caller's Wait is pending.
+            let other = try await bus.busctl("get-property", TestService.busName, path.rawValue, testInterfaceName, "Version")
+            #expect(other.status == 0)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(service.state.events.withLock { $0.isEmpty }, "EchoAll must wait for the same caller's earlier Wait")
+            service.state.release()
+            _ = try await slow.value
+            #expect(try await next.value == values)
+            #expect(service.state.events.withLock { $0 } == ["Wait:slow", "EchoAll"])
+            await client.close()
+            await service.connection.close()
+        }
+    }
+
     @Test("a wrong signature is InvalidArgs naming the method, the expected and the received signature")
     func wrongSignature() async throws {
         try await TestBus.with { bus in

@@ -91,6 +91,8 @@ final class TestServiceState: Sendable {
     /// Calls waiting in `Wait` until `Release`.
     let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
     let waitingCallers = Mutex<[String]>([])
+    /// Handler completions in order ("Wait:<tag>", "EchoAll").
+    let events = Mutex<[String]>([])
 
     func release() {
         let continuations = waiting.withLock { list in
@@ -111,6 +113,7 @@ func makeTestInterface(_ state: TestServiceState) throws -> ExportedInterface {
     var interface = ExportedInterface(try InterfaceDescription.parse(xml: testInterfaceXML, interface: testInterfaceName))
     interface.onMethod("EchoAll") { call in
         state.received.withLock { $0.append(call) }
+        state.events.withLock { $0.append("EchoAll") }
         return call.arguments
     }
     interface.onMethod("Describe") { call in
@@ -128,6 +131,7 @@ func makeTestInterface(_ state: TestServiceState) throws -> ExportedInterface {
             state.waiting.withLock { $0.append(continuation) }
             state.waitingCallers.withLock { $0.append(call.sender) }
         }
+        state.events.withLock { $0.append("Wait:\(tag)") }
         return [.string(tag), .string(call.sender)]
     }
     interface.onMethod("Release") { _ in

@@ -1,0 +1,27 @@
+import LiveProtocol
+
+/// A validated setup, reduced to what the simulator acts on.
+struct SessionSettings: Sendable {
+    /// The model's catalogue entry.
+    var model: LiveModel
+    /// True when the model answers in text parts instead of audio.
+    var respondsWithText: Bool
+    /// `inputAudioTranscription` was set.
+    var transcribesInput: Bool
+    /// `outputAudioTranscription` was set.
+    var transcribesOutput: Bool
+    /// The voice-activity settings (nil: defaults).
+    var activityDetection: AutomaticActivityDetection?
+    /// False when `automaticActivityDetection.disabled` is true.
+    var detectsActivityAutomatically: Bool
+    /// False for `NO_INTERRUPTION`.
+    var activityInterrupts: Bool
+    /// Declared functions, in declaration order.
+    var functions: [FunctionDeclaration]
+    /// `sessionResumption` was set.
+    var resumable: Bool
+    /// The handle to resume, if one was given.
+    var resumeHandle: String?
+    /// The prebuilt voice, if named.
+    var voiceName: String?
+}

@@ -15,9 +15,13 @@ Checks (each assertion prints one PASS/FAIL line):
           audioStreamEnd; the input transcription, and the model's audio, which the
           simulator's echo voice makes the utterance resampled to 24 kHz (length x1.5,
           correlated with the input)
-  tool    a declared function is called, answered with a toolResponse, and the turn completes
-  resume  a session-resumption handle arrives; a second connection resumes with it
-  errors  a retired model and a wrong API key are refused with the service's close codes
+  tool    a declared function is called with the arguments the prompt names (the simulator's
+          rule: `call <name> {json}` in the user's text), answered with a toolResponse, and the
+          turn completes
+  resume  a session-resumption handle arrives; a second connection resumes with it and the
+          conversation continues
+  errors  a retired model, a wrong API key and an unknown resumption handle are refused with
+          the service's close codes and reasons
 
 The last line is ``N passed, N failed``; the exit status is non-zero when anything failed.
 Every network wait is bounded (--timeout), so nothing hangs.
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import array
 import asyncio
+import json
 import math
 import os
 import ssl
@@ -49,6 +54,8 @@ RETIRED_MODEL = "gemini-2.0-flash-live-001"
 IN_RATE = 16_000
 OUT_RATE = 24_000
 CHUNK_MS = 100
+TOOL_ARGS = {"city": "Paris"}
+TOOL_PROMPT = f"What is the weather in Paris? call get_weather {json.dumps(TOOL_ARGS)}"
 
 
 # ---------------------------------------------------------------- reporting
@@ -346,7 +353,7 @@ async def check_audio_turn(target: Target, report: Report) -> None:
     report.check("audio.turn_complete", turn.turn_complete, " → ".join(_squash(turn.events)))
 
 
-async def check_tool_call(target: Target, report: Report, prompt: str) -> None:
+async def check_tool_call(target: Target, report: Report) -> None:
     declaration = types.FunctionDeclaration(
         name="get_weather",
         description="Returns the current weather for a city.",
@@ -364,7 +371,7 @@ async def check_tool_call(target: Target, report: Report, prompt: str) -> None:
     async with asyncio.timeout(target.timeout):
         async with target.client().aio.live.connect(model=target.model, config=config) as session:
             await session.send_client_content(
-                turns=types.Content(role="user", parts=[types.Part(text=prompt)]), turn_complete=True)
+                turns=types.Content(role="user", parts=[types.Part(text=TOOL_PROMPT)]), turn_complete=True)
             first = await receive_turn(session, Turn(), until_tool_call=True)
             calls = first.tool_calls
             report.check("tool.call", bool(calls) and calls[0].name == "get_weather",
@@ -373,6 +380,8 @@ async def check_tool_call(target: Target, report: Report, prompt: str) -> None:
             if not calls:
                 return
             report.check("tool.call_id", all(c.id for c in calls), "every call has an id")
+            report.check("tool.call_args", dict(calls[0].args or {}) == TOOL_ARGS,
+                         f"{dict(calls[0].args or {})} (expected {TOOL_ARGS})")
             await session.send_tool_response(function_responses=[
                 types.FunctionResponse(id=c.id, name=c.name, response={"temperature_c": 21, "sky": "clear"})
                 for c in calls])
@@ -396,22 +405,23 @@ async def check_resumption(target: Target, report: Report) -> None:
                 turns=types.Content(role="user", parts=[types.Part(text="Remember the word teapot.")]),
                 turn_complete=True)
             turn = await receive_turn(session, Turn())
-            # The update may trail turnComplete: give it a moment.
-            handles = [u.new_handle for u in turn.resumption if u.resumable and u.new_handle]
-            if not handles:
-                extra = Turn()
-                try:
-                    async with asyncio.timeout(2):
-                        while not any(u.resumable and u.new_handle for u in extra.resumption):
-                            async for message in session.receive():
-                                extra.add(message)
-                                if extra.resumption:
-                                    break
-                except TimeoutError:
-                    pass
-                handles = [u.new_handle for u in extra.resumption if u.resumable and u.new_handle]
+            # The handle that covers the finished turn follows turnComplete (handles sent
+            # earlier resume the conversation as it was then): wait briefly for it.
+            extra = Turn()
+            try:
+                async with asyncio.timeout(3):
+                    while not any(u.resumable and u.new_handle for u in extra.resumption):
+                        async for message in session.receive():
+                            extra.add(message)
+                            if extra.resumption:
+                                break
+            except TimeoutError:
+                pass
+    updates = turn.resumption + extra.resumption
+    handles = [u.new_handle for u in updates if u.resumable and u.new_handle]
     report.check("resume.handle", bool(handles),
-                 f"resumable handle {handles[-1][:24]!r}" if handles else
+                 f"{len(handles)} resumable handles ({len(extra.resumption)} after turnComplete); "
+                 f"using the latest, {handles[-1][:24]!r}" if handles else
                  f"no resumable sessionResumptionUpdate; events: {' → '.join(_squash(turn.events))}")
     if not handles:
         return
@@ -424,11 +434,15 @@ async def check_resumption(target: Target, report: Report) -> None:
             again = await receive_turn(session, Turn())
     report.check("resume.turn_after_resume", again.turn_complete and bool(again.audio),
                  f"{len(again.audio)} audio bytes; " + " → ".join(_squash(again.events)))
+    # The simulator numbers user turns across resumed connections: the resumed conversation
+    # answers "(turn 2)", a fresh one would say "(turn 1)".
+    report.check("resume.context_kept", "(turn 2)" in again.output_transcript,
+                 repr(again.output_transcript[-60:]))
 
 
 async def expect_refusal(target: Target, report: Report, name: str, *, model: str, api_key: str | None,
-                         codes: set[int], reason_has: str) -> None:
-    config = types.LiveConnectConfig(response_modalities=[types.Modality.AUDIO])
+                         codes: set[int], reason_has: str, config: types.LiveConnectConfig | None = None) -> None:
+    config = config or types.LiveConnectConfig(response_modalities=[types.Modality.AUDIO])
     try:
         async with asyncio.timeout(target.timeout):
             async with target.client(api_key).aio.live.connect(model=model, config=config) as session:
@@ -458,17 +472,33 @@ async def check_errors(target: Target, report: Report) -> None:
                          codes={1008}, reason_has="not found")
     await expect_refusal(target, report, "errors.bad_api_key", model=target.model,
                          api_key=target.api_key + "-wrong", codes={1007, 1008}, reason_has="api key")
+    await expect_refusal(target, report, "errors.stale_handle", model=target.model, api_key=None,
+                         codes={1008}, reason_has="session not found",
+                         config=types.LiveConnectConfig(
+                             response_modalities=[types.Modality.AUDIO],
+                             session_resumption=types.SessionResumptionConfig(handle="no-such-handle")))
+
+
+STREAMED = ("inputTranscription", "audio", "outputTranscription")
 
 
 def _squash(events: list[str]) -> list[str]:
-    """Collapses repeats: audio, audio, audio → audio×3."""
+    """Summarises a run of streamed events (audio and transcripts, interleaved) as one item with
+    counts, and repeats of anything else as name×n."""
     out: list[str] = []
-    count = 0
-    for i, event in enumerate(events):
-        count += 1
-        if i + 1 == len(events) or events[i + 1] != event:
-            out.append(event if count == 1 else f"{event}×{count}")
-            count = 0
+    i = 0
+    while i < len(events):
+        j = i
+        if events[i] in STREAMED:
+            while j < len(events) and events[j] in STREAMED:
+                j += 1
+            counts = {name: events[i:j].count(name) for name in STREAMED if name in events[i:j]}
+            out.append("[" + ", ".join(f"{name}×{n}" if n > 1 else name for name, n in counts.items()) + "]")
+        else:
+            while j < len(events) and events[j] == events[i]:
+                j += 1
+            out.append(events[i] if j - i == 1 else f"{events[i]}×{j - i}")
+        i = j
     return out
 
 
@@ -489,9 +519,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--model", default=MODEL)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per check (default 30)")
     parser.add_argument("--only", default=",".join(CHECKS), help=f"comma-separated subset of {','.join(CHECKS)}")
-    parser.add_argument("--tool-prompt", default=os.environ.get("GEMINI_LIVE_TOOL_PROMPT",
-                                                                "What is the weather in Paris? Call get_weather."),
-                        help="user text that makes the simulator call the declared function")
     args = parser.parse_args()
     if args.port:
         args.url = f"wss://localhost:{args.port}"
@@ -520,7 +547,7 @@ async def main() -> int:
     runs = {
         "text": lambda: check_text_turn(target, report),
         "audio": lambda: check_audio_turn(target, report),
-        "tool": lambda: check_tool_call(target, report, args.tool_prompt),
+        "tool": lambda: check_tool_call(target, report),
         "resume": lambda: check_resumption(target, report),
         "errors": lambda: check_errors(target, report),
     }

@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# test.sh — the project's test command (the README's, and what .ci/run runs).
+#
+# Phases, in order; a failed phase is reported and the run goes on where it can:
+#   deps      scripts/install-deps.sh (Debian packages; idempotent)
+#   build     swift build --build-tests
+#   desktop   scripts/test-desktop.sh start: a private session bus + PipeWire + WirePlumber,
+#             so no test can reach the user's real desktop
+#   swift     swift test (all Swift tests); GEMINI_LIVE_FRAMES_OUT collects every client frame
+#             our LiveClient sent, as JSON lines
+#   interop   the official Python SDK (google-genai, pinned) against our simulator over TLS:
+#             Tests/interop/sdk_turns.py, then Tests/interop/validate_frames.py on the frames
+#   bench     swift build -c release --product live-benchmark, run briefly (figures printed,
+#             never asserted)
+# Then a summary; the exit status is non-zero when any phase failed.
+#
+# Knobs for developers (ignored when CI=true: CI runs everything):
+#   GEMINI_LIVE_SKIP_DEPS=1  GEMINI_LIVE_SKIP_DESKTOP=1  GEMINI_LIVE_SKIP_INTEROP=1  GEMINI_LIVE_SKIP_BENCH=1
+# Other knobs:
+#   GEMINI_LIVE_SWIFT_TEST_ARGS="--filter LiveClientTests"   extra `swift test` arguments
+#   GEMINI_LIVE_BENCH_ARGS="--duration 0.5 --runs 1"         live-benchmark arguments
+#   GEMINI_LIVE_SCRATCH_PATH=DIR  SwiftPM build directory (default: SwiftPM's .build); a
+#                               separate one lets a test run proceed while another build holds .build
+#   GEMINI_LIVE_ARTIFACTS=DIR   where logs and frames go (default <build dir>/test-artifacts)
+#
+# Every process this script starts in the background is stopped by its PID (never by name);
+# all network traffic stays on loopback.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+ci=${CI:-false}
+scratch=${GEMINI_LIVE_SCRATCH_PATH:-}
+swiftpm=()
+[ -n "$scratch" ] && swiftpm=(--scratch-path "$scratch")
+artifacts=${GEMINI_LIVE_ARTIFACTS:-${scratch:-$root/.build}/test-artifacts}
+bench_args=${GEMINI_LIVE_BENCH_ARGS:---duration 0.5 --runs 1 --warmup 0.1}
+swift_test_timeout=${GEMINI_LIVE_SWIFT_TEST_TIMEOUT:-900}   # seconds
+interop_timeout=${GEMINI_LIVE_INTEROP_TIMEOUT:-300}
+ca="$root/Tests/Fixtures/tls/ca.pem"
+cert="$root/Tests/Fixtures/tls/server.pem"
+key="$root/Tests/Fixtures/tls/server.key"
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+log() { echo "[test] $*" >&2; }
+
+skip_knob() {  # skip_knob NAME: true when the developer asked to skip (never under CI)
+    local value=${!1:-0}
+    if [ "$value" = 1 ]; then
+        if [ "$ci" = true ]; then
+            log "CI=true: ignoring $1=1"
+            return 1
+        fi
+        return 0
+    fi
+    return 1
+}
+
+# ---------------------------------------------------------------- bookkeeping
+phases=()
+declare -A result=() seconds=() note=()
+record() {  # record PHASE PASS|FAIL|SKIP SECONDS [NOTE]
+    phases+=("$1")
+    result[$1]=$2
+    seconds[$1]=$3
+    note[$1]=${4:-}
+}
+run_phase() {  # run_phase NAME FUNCTION: runs it, records its outcome and duration
+    local name=$1 fn=$2 t0=$SECONDS rc=0
+    say "$name"
+    "$fn" || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        record "$name" PASS $((SECONDS - t0)) "${phase_note:-}"
+    else
+        record "$name" FAIL $((SECONDS - t0)) "${phase_note:-exit $rc}"
+    fi
+    phase_note=
+    return 0
+}
+phase_note=
+
+# ---------------------------------------------------------------- cleanup of what we started
+simulator_pid=
+desktop_dir=
+stop_pid() {  # stop_pid PID NAME: TERM, wait up to 5 s, KILL; only our own child
+    local pid=$1 name=$2 i
+    [ -n "$pid" ] || return 0
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "$name ($pid) ignored SIGTERM; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$simulator_pid" gemini-live-simulator
+    simulator_pid=
+    if [ -n "$desktop_dir" ]; then
+        "$root/scripts/test-desktop.sh" stop "$desktop_dir" || true
+        desktop_dir=
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- toolchain
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+command -v swift >/dev/null 2>&1 || { log "swift not found (install Swift 6.x, e.g. at /opt/swift)"; exit 1; }
+
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
+frames="$artifacts/client-frames.jsonl"
+start_time=$SECONDS
+
+# ---------------------------------------------------------------- phases
+phase_deps() { "$root/scripts/install-deps.sh"; }
+
+phase_build() {
+    swift --version 2>&1 | head -n 1 >&2
+    swift build "${swiftpm[@]}" --build-tests
+}
+
+phase_desktop() {
+    local env_lines
+    env_lines=$("$root/scripts/test-desktop.sh" start) || return 1
+    eval "$env_lines"
+    desktop_dir=$TEST_DESKTOP_DIR
+    phase_note="bus + PipeWire$([ "${TEST_DESKTOP_WIREPLUMBER:-1}" = 1 ] && echo ' + WirePlumber')"
+}
+
+phase_swift() {
+    local -a extra=()
+    # shellcheck disable=SC2206  # the knob is a word list on purpose
+    [ -n "${GEMINI_LIVE_SWIFT_TEST_ARGS:-}" ] && extra=(${GEMINI_LIVE_SWIFT_TEST_ARGS})
+    : > "$frames"
+    GEMINI_LIVE_FRAMES_OUT="$frames" timeout --kill-after=10 "$swift_test_timeout" \
+        swift test "${swiftpm[@]}" --skip-build "${extra[@]}" 2>&1 | tee "$artifacts/swift-test.log"
+    local rc=${PIPESTATUS[0]}
+    local summary
+    summary=$(grep -E '(Executed [0-9]+ tests?|Test run with [0-9]+ tests?)' "$artifacts/swift-test.log" | tail -n 2 | tr '\n' ' ' || true)
+    phase_note="${summary:-see $artifacts/swift-test.log}"
+    [ "$rc" -eq 124 ] && phase_note="timed out after ${swift_test_timeout}s"
+    return "$rc"
+}
+
+start_simulator() {  # sets simulator_pid and simulator_url
+    local bin api_key i
+    swift build "${swiftpm[@]}" --product gemini-live-simulator >&2 || return 1
+    bin="$(swift build "${swiftpm[@]}" --show-bin-path)/gemini-live-simulator"
+    [ -x "$bin" ] || { log "no simulator binary at $bin"; return 1; }
+    api_key="test-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+    simulator_key=$api_key
+    "$bin" --host 127.0.0.1 --port 0 --tls-cert "$cert" --tls-key "$key" --api-key "$api_key" \
+        > "$artifacts/simulator.out" 2> "$artifacts/simulator.log" < /dev/null &
+    simulator_pid=$!
+    simulator_url=
+    for ((i = 0; i < 300; i++)); do   # up to 30 s
+        simulator_url=$(grep -m 1 -oE 'wss://[^[:space:]]+' "$artifacts/simulator.out" 2>/dev/null || true)
+        [ -n "$simulator_url" ] && break
+        if ! kill -0 "$simulator_pid" 2>/dev/null; then
+            log "simulator exited before listening: $(tail -n 5 "$artifacts/simulator.log" | tr '\n' ' ')"
+            wait "$simulator_pid" 2>/dev/null || true
+            simulator_pid=
+            return 1
+        fi
+        sleep 0.1
+    done
+    if [ -z "$simulator_url" ]; then
+        log "simulator printed no 'listening on wss://…' line within 30 s: $(head -c 300 "$artifacts/simulator.out")"
+        return 1
+    fi
+    log "simulator $simulator_pid at $simulator_url"
+}
+
+phase_interop() {
+    local python rc=0 sdk_line frames_line
+    python=$("$root/scripts/interop-venv.sh") || { phase_note="venv failed"; return 1; }
+
+    "$python" Tests/interop/validate_frames.py --self-test > "$artifacts/validate-self-test.log" 2>&1 || {
+        cat "$artifacts/validate-self-test.log" >&2
+        phase_note="validate_frames.py --self-test failed"
+        return 1
+    }
+    log "validator self-test: $(tail -n 1 "$artifacts/validate-self-test.log")"
+
+    if start_simulator; then
+        timeout --kill-after=10 "$interop_timeout" "$python" Tests/interop/sdk_turns.py \
+            --url "$simulator_url" --ca "$ca" --api-key "$simulator_key" 2>&1 | tee "$artifacts/sdk-turns.log"
+        [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+        stop_pid "$simulator_pid" gemini-live-simulator
+        simulator_pid=
+        sdk_line="sdk $(tail -n 1 "$artifacts/sdk-turns.log")"
+    else
+        rc=1
+        sdk_line="simulator did not start (see $artifacts/simulator.log)"
+    fi
+
+    say "interop: client frames ($frames)"
+    [ "${result[swift]:-}" = PASS ] || log "note: swift test did not pass; the frames may be incomplete"
+    "$python" Tests/interop/validate_frames.py "$frames" 2>&1 | tee "$artifacts/validate-frames.log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+    frames_line="frames $(tail -n 1 "$artifacts/validate-frames.log")"
+    phase_note="$sdk_line; $frames_line"
+    return "$rc"
+}
+
+phase_bench() {
+    local bin
+    swift build "${swiftpm[@]}" -c release --product live-benchmark || { phase_note="release build failed"; return 1; }
+    bin="$(swift build "${swiftpm[@]}" -c release --show-bin-path)/live-benchmark"
+    # shellcheck disable=SC2086  # the knob is a word list on purpose
+    timeout --kill-after=10 300 "$bin" $bench_args 2>&1 | tee "$artifacts/benchmark.txt"
+    local rc=${PIPESTATUS[0]}
+    phase_note="figures in $artifacts/benchmark.txt (not asserted)"
+    return "$rc"
+}
+
+if skip_knob GEMINI_LIVE_SKIP_DEPS; then record deps SKIP 0 "GEMINI_LIVE_SKIP_DEPS=1"; else run_phase deps phase_deps; fi
+
+run_phase build phase_build
+build_ok=${result[build]}
+
+if skip_knob GEMINI_LIVE_SKIP_DESKTOP; then record desktop SKIP 0 "GEMINI_LIVE_SKIP_DESKTOP=1"; else run_phase desktop phase_desktop; fi
+
+if [ "$build_ok" = PASS ]; then
+    run_phase swift phase_swift
+else
+    record swift FAIL 0 "not run: the build failed"
+fi
+
+# Interop builds the simulator product itself, so it runs even when another target failed.
+if skip_knob GEMINI_LIVE_SKIP_INTEROP; then
+    record interop SKIP 0 "GEMINI_LIVE_SKIP_INTEROP=1"
+else
+    run_phase interop phase_interop
+fi
+
+cleanup   # stop the desktop before the release build: nothing below needs it
+
+if skip_knob GEMINI_LIVE_SKIP_BENCH; then record bench SKIP 0 "GEMINI_LIVE_SKIP_BENCH=1"; else run_phase bench phase_bench; fi
+
+# ---------------------------------------------------------------- summary
+failed=0
+say "summary ($((SECONDS - start_time)) s; artifacts in $artifacts)"
+for p in "${phases[@]}"; do
+    printf '  %-8s %-4s %5ss  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${note[$p]}"
+    [ "${result[$p]}" = FAIL ] && failed=$((failed + 1))
+done
+if [ "$failed" -gt 0 ]; then
+    echo "FAILED: $failed phase(s)"
+    exit 1
+fi
+echo "ALL PHASES PASSED"

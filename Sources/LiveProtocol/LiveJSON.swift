@@ -18,15 +18,22 @@ public enum LiveJSON {
     /// A decoder that accepts both key casings.
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in
-            guard let last = path.last else { return AnyCodingKey("") }
-            for ancestor in path.dropLast() where opaqueFields.contains(camelCase(ancestor.stringValue)) {
-                return last
-            }
-            if last.intValue != nil { return last }
-            return AnyCodingKey(camelCase(last.stringValue))
-        }
+        decoder.keyDecodingStrategy = .custom(convertKey)
         return decoder
+    }
+
+    /// The key conversion of ``makeDecoder()``: snake_case protocol keys become camelCase, keys
+    /// below an opaque field stay as they are.
+    ///
+    /// Runs once per key of every decoded frame, so the common case (a key without an underscore,
+    /// which converts to itself) returns before looking at the ancestors.
+    @Sendable static func convertKey(_ path: [any CodingKey]) -> any CodingKey {
+        guard let last = path.last else { return AnyCodingKey("") }
+        guard last.intValue == nil, last.stringValue.utf8.contains(UInt8(ascii: "_")) else { return last }
+        for ancestor in path.dropLast() where opaqueFields.contains(camelCase(ancestor.stringValue)) {
+            return last
+        }
+        return AnyCodingKey(camelCase(last.stringValue))
     }
 
     /// An encoder for client frames: compact, camelCase.
@@ -45,7 +52,7 @@ public enum LiveJSON {
 
     /// `snake_case` → `snakeCase`; camelCase input is returned unchanged.
     public static func camelCase(_ key: String) -> String {
-        guard key.contains("_") else { return key }
+        guard key.utf8.contains(UInt8(ascii: "_")) else { return key }
         var result = ""
         result.reserveCapacity(key.utf8.count)
         var upperNext = false

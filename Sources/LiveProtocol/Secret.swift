@@ -2,9 +2,10 @@ import Foundation
 
 /// A credential (API key, ephemeral token, OAuth bearer) that never prints itself.
 ///
-/// `description`, `debugDescription` and string interpolation all give `<redacted>`; only
-/// ``revealed`` returns the value, for the one place that builds the request header.
-public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// `description`, `debugDescription`, string interpolation and `dump()` (through a redacted
+/// ``customMirror``) all hide it; only ``revealed`` returns the value, for the one place that
+/// builds the request header.
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let value: String
 
     /// Wraps `value`.
@@ -20,6 +21,9 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     public var description: String { "<redacted>" }
     public var debugDescription: String { "Secret(<redacted>)" }
+
+    /// A mirror without the value, so `dump()` and reflection-based printers cannot show it.
+    public var customMirror: Mirror { Mirror(self, children: ["value": "<redacted>"]) }
 }
 
 /// How a connection authenticates (protocol reference §1.2).

@@ -57,7 +57,8 @@ public enum ClientMessage: Sendable, Hashable {
         guard text.contains(where: { $0 == "\"" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true }) else {
             return text
         }
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        // The same escaping as the Codable path (slashes stay unescaped).
+        let data = (try? LiveJSON.makeEncoder().encode(text)) ?? Data("\"\"".utf8)
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 }

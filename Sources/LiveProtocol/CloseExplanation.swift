@@ -45,6 +45,14 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
             self.responseModalities = responseModalities
             self.model = model
         }
+
+        /// TEXT was requested during setup from a model that may speak only (an unknown model
+        /// counts; a known model that writes text does not).
+        var textRequestedDuringSetup: Bool {
+            guard duringSetup, responseModalities.contains(.text) else { return false }
+            guard let model, let known = LiveModel.named(model) else { return true }
+            return known.audioOnly
+        }
     }
 
     /// The close code; nil when the connection ended without a close frame (reported as 1006).
@@ -74,7 +82,9 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
             CloseExplanation(
                 code: code, reason: reason, category: category, summary: summary, nextStep: next, retryable: retryable)
         }
-        if text.hasPrefix("publisher model") && text.contains("not found") || text.contains("was not fou") {
+        // "Publisher Model `projects/…/models/…` was not found": the path is long, so the cut at
+        // 123 bytes often leaves only "…` was not" or less. The opening words are enough.
+        if text.hasPrefix("publisher model") {
             return make(
                 .vertexModelNotInRegion, "Vertex AI does not serve this model in the chosen location.",
                 "Pick a location that serves it (gemini-live-2.5-flash-native-audio: us-central1, us-east5, europe-west4; not global).")
@@ -155,6 +165,13 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
                 .serviceUnavailable, "The service is unavailable for this request (also seen when an ephemeral token's uses are spent).",
                 "Retry with backoff; with an ephemeral token, mint a new one.", retryable: true)
         }
+        // gemini-3.1-flash-live-preview answers TEXT with an immediate 1011, with or without an
+        // internal-error reason: during setup that is the likelier cause.
+        if code == 1011, text.isEmpty || text.hasPrefix("internal error"), let context, context.textRequestedDuringSetup {
+            return make(
+                .textOnAudioModel, "The service closed during setup; TEXT output was requested from a model that speaks only.",
+                "Ask for [\"AUDIO\"] and set outputAudioTranscription to get the words as text.")
+        }
         if text.hasPrefix("internal error") {
             return make(
                 .internalError, "The service failed internally.",
@@ -185,11 +202,6 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
                 .operationNotSupported, "The service refused the request by policy (model, feature or operation not allowed).",
                 "Check the model name and the features requested.")
         case 1011:
-            if let context, context.duringSetup, context.responseModalities.contains(.text) {
-                return make(
-                    .textOnAudioModel, "The service closed during setup; TEXT output was requested from a model that speaks only.",
-                    "Ask for [\"AUDIO\"] and set outputAudioTranscription to get the words as text.")
-            }
             return make(
                 .internalError, "The service ended the connection with an internal error.",
                 "Reconnect with the resumption handle.", retryable: true)

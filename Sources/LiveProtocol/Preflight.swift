@@ -110,7 +110,8 @@ public enum Preflight {
         case .realtimeInput(let input):
             if (input.activityStart != nil || input.activityEnd != nil) && automatic {
                 return PreflightIssue(
-                    rule: "activity-with-automatic-vad", field: "realtimeInput.activityStart",
+                    rule: "activity-with-automatic-vad",
+                    field: input.activityStart != nil ? "realtimeInput.activityStart" : "realtimeInput.activityEnd",
                     problem: "activityStart/activityEnd are only allowed when automatic activity detection is disabled.",
                     fix: "Set setup.realtimeInputConfig.automaticActivityDetection.disabled = true, or let the service detect speech.")
             }

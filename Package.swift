@@ -12,6 +12,7 @@ let package = Package(
     name: "gemini-live-gateway",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "gemini-live-gateway", targets: ["GeminiLiveGateway"]),
         .executable(name: "gemini-live-simulator", targets: ["GeminiLiveSimulator"]),
         .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
         .executable(name: "live-turn", targets: ["LiveTurn"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Live protocol, client, simulator
@@ -79,7 +81,45 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Gateway
+        .executableTarget(
+            name: "embed-interface-xml",
+            path: "Sources/embed-interface-xml"
+        ),
+        .plugin(
+            name: "EmbedInterfaceXML",
+            capability: .buildTool(),
+            dependencies: ["embed-interface-xml"]
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "LiveProtocol",
+                "LiveClient",
+                "DBusService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict,
+            plugins: ["EmbedInterfaceXML"]
+        ),
+
         // MARK: Executables
+        .executableTarget(
+            name: "GeminiLiveGateway",
+            dependencies: [
+                "Gateway",
+                "LiveClient",
+                "LiveProtocol",
+                "LiveSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/gemini-live-gateway",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "GeminiLiveSimulator",
             dependencies: [
@@ -122,6 +162,22 @@ let package = Package(
         .testTarget(
             name: "DBusServiceTests",
             dependencies: ["DBusService"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LiveSimulatorTests",
+            dependencies: [
+                "LiveSimulator",
+                "LiveProtocol",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "WSCore", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,57 @@
+import DBusService
+import LiveClient
+import LiveProtocol
+
+/// What the gateway serves and how: the Live endpoint sessions connect to, the session defaults,
+/// and the limits.
+public struct GatewayConfiguration: Sendable {
+    /// How sessions connect; nil when no credential is configured (StartSession then fails with
+    /// `NotConfigured`).
+    public var client: LiveClientConfiguration?
+    /// What `NotConfigured` says: how to set a key.
+    public var notConfiguredMessage: String
+    /// Options a session gets when StartSession does not set them.
+    public var defaults: SessionConfiguration
+    /// The `Backend` property: kind and endpoint, e.g. `simulator ws://127.0.0.1:40233`.
+    public var backend: String
+    /// The `Version` property.
+    public var version: String
+    /// Open sessions one caller may have.
+    public var maxSessionsPerOwner: Int
+    /// The bus to serve on.
+    public var busAddress: DBusConnection.Address
+    /// How long shutdown waits for sessions to close.
+    public var shutdownTimeout: Duration
+
+    public init(
+        client: LiveClientConfiguration?, notConfiguredMessage: String = GatewayConfiguration.howToSetAKey,
+        defaults: SessionConfiguration = SessionConfiguration(), backend: String, version: String = GatewayConfiguration.currentVersion,
+        maxSessionsPerOwner: Int = 16, busAddress: DBusConnection.Address = .session,
+        shutdownTimeout: Duration = .seconds(5)
+    ) {
+        self.client = client
+        self.notConfiguredMessage = notConfiguredMessage
+        self.defaults = defaults
+        self.backend = backend
+        self.version = version
+        self.maxSessionsPerOwner = maxSessionsPerOwner
+        self.busAddress = busAddress
+        self.shutdownTimeout = shutdownTimeout
+    }
+
+    /// The gateway's version.
+    public static let currentVersion = "0.1.0"
+
+    /// The standard advice when no key is configured.
+    public static let howToSetAKey =
+        "No Gemini API key is configured. Set GEMINI_API_KEY in the gateway's environment, or write the key to ~/.config/gemini-live-gateway/api-key with mode 0600 (chmod 600), then restart the gateway; or run it with --simulator to try it without a key."
+
+    /// The bus name.
+    public static let busName = "io.github.geminilive.Gateway1"
+    /// The manager object's path.
+    public static let managerPath = "/io/github/geminilive/Gateway1"
+    /// The manager interface.
+    public static let managerInterface = "io.github.geminilive.Gateway1"
+    /// The session interface.
+    public static let sessionInterface = "io.github.geminilive.Gateway1.Session"
+}

@@ -1,0 +1,315 @@
+import DBusService
+import Foundation
+import LiveClient
+import LiveProtocol
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The gateway on the session bus: owns `io.github.geminilive.Gateway1`, serves the manager
+/// object, and runs one ``LiveSession`` per `StartSession`, each exported as a session object
+/// that lives as long as its connection and its owner.
+///
+/// Run it in a `ServiceGroup`: on graceful shutdown every session is closed (each emits `Closed`)
+/// before ``run()`` returns.
+public final class GatewayService: Service, Sendable {
+    private let configuration: GatewayConfiguration
+    private let logger: Logger
+    private let registry = Mutex(Registry())
+    private let idleTimeouts = Mutex<[String: Duration]>([:])
+    private let requests: AsyncStream<LiveSession>
+    private let requestContinuation: AsyncStream<LiveSession>.Continuation
+
+    private struct Registry {
+        var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
+        var nextID = 1
+        var bus: DBusConnection?
+    }
+
+    public init(configuration: GatewayConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        (requests, requestContinuation) = AsyncStream.makeStream()
+    }
+
+    /// Serves until graceful shutdown or until the bus goes away.
+    public func run() async throws {
+        let bus = try await DBusConnection.connect(.init(address: configuration.busAddress), logger: logger)
+        try await bus.requestName(GatewayConfiguration.busName)
+        let managerPath = try DBusObjectPath(GatewayConfiguration.managerPath)
+        try await bus.addObjectManager(at: managerPath)
+        try await bus.export(ExportedObject(path: managerPath, interfaces: [try managerInterface()]))
+        registry.withLock { $0.bus = bus }
+        logger.notice("serving \(GatewayConfiguration.busName) (backend: \(configuration.backend))")
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    if await bus.waitUntilDisconnected() == .lost {
+                        self.requestContinuation.finish()
+                        throw DBusError(.disconnected, "The session bus went away.")
+                    }
+                }
+                await withDiscardingTaskGroup { sessions in
+                    for await session in self.requests {
+                        sessions.addTask { await self.serve(session, on: bus) }
+                    }
+                    await self.closeAll()
+                }
+                await bus.close()
+                try await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            self.requestContinuation.finish()
+        }
+        logger.notice("stopped")
+    }
+
+    // MARK: Sessions
+
+    private func serve(_ session: LiveSession, on bus: DBusConnection) async {
+        guard let client = configuration.client else { return }
+        let path = registry.withLock { registry in registry.sessions.first { $0.session === session }?.path }
+        guard let path else { return }
+        let watch = session.detachedUserID == nil ? try? await bus.watchNameOwner(session.owner) : nil
+        let idleTimeout = idleTimeouts.withLock { $0[session.id] } ?? .seconds(600)
+        await withDiscardingTaskGroup { group in
+            if session.detachedUserID != nil {
+                group.addTask {
+                    while !Task.isCancelled {
+                        let idleUntil = await session.lastCall + idleTimeout
+                        if ContinuousClock.now >= idleUntil {
+                            self.logger.info("detached session \(session.id) idle for \(idleTimeout); closing it")
+                            await session.close()
+                            return
+                        }
+                        try? await Task.sleep(until: idleUntil)
+                    }
+                }
+            }
+            if let watch {
+                group.addTask {
+                    for await change in watch.changes where change.vanished {
+                        self.logger.info("owner \(session.owner) left the bus; closing session \(session.id)")
+                        await session.close()
+                        return
+                    }
+                }
+            }
+            await session.run(client: client, logger: logger.with("session", session.id))
+            group.cancelAll()
+        }
+        registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
+        idleTimeouts.withLock { $0[session.id] = nil }
+        await bus.unexport(path)
+        try? await bus.emitPropertiesChanged(
+            path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
+            changed: ["Sessions": sessionPaths()])
+    }
+
+    private func closeAll() async {
+        let sessions = registry.withLock { $0.sessions.map(\.session) }
+        for session in sessions { await session.close() }
+    }
+
+    private func startSession(_ call: DBusMethodCall) async throws -> [DBusValue] {
+        let options = try call.argument(0, as: [String: DBusValue].self)
+        let parsed = try SessionOptions(options, defaults: configuration.defaults)
+        guard let client = configuration.client else {
+            throw DBusError(GatewayError.notConfigured, configuration.notConfiguredMessage)
+        }
+        let setup = parsed.configuration.setup(for: client.endpoint)
+        let report = Preflight.check(setup, endpoint: client.endpoint)
+        do {
+            try report.throwIfBlocked()
+        } catch {
+            throw DBusError(GatewayError.invalidConfig, error.description)
+        }
+        for warning in report.warnings { logger.warning("preflight: \(warning)") }
+
+        guard let bus = registry.withLock({ $0.bus }) else {
+            throw DBusError(GatewayError.invalidState, "The gateway is shutting down.")
+        }
+        let (id, path) = try reservePath(for: call.sender, token: parsed.handleToken)
+        var detachedUserID: UInt32?
+        if parsed.detached {
+            guard let userID = try await bus.credentials(of: call.sender).userID else {
+                throw DBusError(GatewayError.accessDenied, "A detached session needs the caller's Unix user id, which the bus did not give.")
+            }
+            detachedUserID = userID
+            idleTimeouts.withLock { $0[id] = parsed.idleTimeout }
+        }
+        let session = LiveSession(
+            id: id, owner: call.sender, configuration: parsed.configuration, setup: setup,
+            detachedUserID: detachedUserID,
+            emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
+        let admitted = registry.withLock { registry -> Bool in
+            let owned = registry.sessions.filter { $0.session.owner == call.sender }.count
+            guard owned < configuration.maxSessionsPerOwner,
+                !registry.sessions.contains(where: { $0.path == path })
+            else { return false }
+            registry.sessions.append((path, session))
+            return true
+        }
+        guard admitted else {
+            throw DBusError(
+                GatewayError.limitExceeded,
+                "You have \(configuration.maxSessionsPerOwner) sessions open (or the handle_token is in use); close one with Close() first.")
+        }
+        do {
+            try await bus.export(ExportedObject(path: path, interfaces: [try sessionInterface(for: session)]))
+        } catch {
+            registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
+            throw error
+        }
+        requestContinuation.yield(session)
+        do {
+            try await session.waitUntilReady()
+        } catch {
+            throw error
+        }
+        try? await bus.emitPropertiesChanged(
+            path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
+            changed: ["Sessions": sessionPaths()])
+        return [.objectPath(path)]
+    }
+
+    private func reservePath(for sender: String, token: String?) throws(DBusError) -> (String, DBusObjectPath) {
+        let id: String
+        if let token {
+            let name = sender.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "_")
+            id = "\(name)_\(token)"
+        } else {
+            id = String(registry.withLock { registry in
+                defer { registry.nextID += 1 }
+                return registry.nextID
+            })
+        }
+        return (id, try DBusObjectPath("\(GatewayConfiguration.managerPath)/session/\(id)"))
+    }
+
+    private func sessionPaths() -> DBusValue {
+        .array(element: .objectPath, registry.withLock { $0.sessions.map { DBusValue.objectPath($0.path) } })
+    }
+
+    private func session(at path: DBusObjectPath, for call: DBusMethodCall) async throws(DBusError) -> LiveSession {
+        guard let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }) else {
+            throw DBusError(GatewayError.notFound, "No session at \(path); ListSessions shows the open ones.")
+        }
+        if let userID = session.detachedUserID, let bus = registry.withLock({ $0.bus }) {
+            guard try await bus.credentials(of: call.sender).userID == userID else {
+                throw DBusError(
+                    GatewayError.accessDenied,
+                    "This detached session belongs to Unix user \(userID); only that user's connections may call \(call.member).")
+            }
+            return session
+        }
+        guard session.owner == call.sender else {
+            throw DBusError(
+                GatewayError.accessDenied,
+                "Only the session's owner (\(session.owner)) may call \(call.member); you are \(call.sender). Others may read its properties and receive its signals.")
+        }
+        return session
+    }
+
+    // MARK: Bus surface
+
+    private func managerInterface() throws -> ExportedInterface {
+        var interface = ExportedInterface(try Self.description(GatewayConfiguration.managerInterface))
+        interface.onMethod("StartSession") { call in try await self.startSession(call) }
+        interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
+        let configuration = self.configuration
+        interface.onProperty("Version", get: { .string(configuration.version) })
+        interface.onProperty("Sessions", get: { self.sessionPaths() })
+        interface.onProperty("DefaultModel", get: { .string(Setup(model: configuration.defaults.model).modelID) })
+        interface.onProperty("Backend", get: { .string(configuration.backend) })
+        return interface
+    }
+
+    private func sessionInterface(for session: LiveSession) throws -> ExportedInterface {
+        var interface = ExportedInterface(try Self.description(GatewayConfiguration.sessionInterface))
+        interface.onMethod("SendText") { call in
+            try await self.session(at: call.path, for: call).sendText(try call.argument(0, as: String.self))
+            return []
+        }
+        interface.onMethod("Interrupt") { call in
+            try await self.session(at: call.path, for: call).interrupt()
+            return []
+        }
+        interface.onMethod("SendToolResponse") { call in
+            try await self.session(at: call.path, for: call).sendToolResponse(
+                id: try call.argument(0, as: String.self), response: try call.argument(1, as: String.self),
+                options: try call.argument(2, as: [String: DBusValue].self))
+            return []
+        }
+        interface.onMethod("Close") { call in
+            try await self.session(at: call.path, for: call).close()
+            return []
+        }
+        for name in ["State", "Model", "Owner", "Turn", "Usage", "LastError", "InputNode", "OutputNode"] {
+            interface.onProperty(name, get: { [weak session] in
+                guard let session, let value = await session.propertyValues()[name] else {
+                    throw DBusError(GatewayError.notFound, "The session is gone.")
+                }
+                return value
+            })
+        }
+        return interface
+    }
+
+    private func emit(_ event: SessionEvent, path: DBusObjectPath, bus: DBusConnection) async {
+        let interface = GatewayConfiguration.sessionInterface
+        let (member, arguments): (String, [DBusValue])
+        switch event {
+        case .inputTranscription(let turn, let sequence, let text, let finished):
+            (member, arguments) = ("InputTranscription", [.uint64(turn), .uint64(sequence), .string(text), .boolean(finished)])
+        case .outputTranscription(let turn, let sequence, let text, let finished):
+            (member, arguments) = ("OutputTranscription", [.uint64(turn), .uint64(sequence), .string(text), .boolean(finished)])
+        case .text(let turn, let sequence, let text):
+            (member, arguments) = ("Text", [.uint64(turn), .uint64(sequence), .string(text)])
+        case .generationComplete(let turn):
+            (member, arguments) = ("GenerationComplete", [.uint64(turn)])
+        case .turnComplete(let turn, let reason):
+            (member, arguments) = ("TurnComplete", [.uint64(turn), .string(reason)])
+        case .interrupted(let turn):
+            (member, arguments) = ("Interrupted", [.uint64(turn)])
+        case .toolCall(let id, let name, let arguments_):
+            (member, arguments) = ("ToolCall", [.string(id), .string(name), .string(arguments_)])
+        case .toolCallCancellation(let ids):
+            (member, arguments) = ("ToolCallCancellation", [.array(element: .string, ids.map(DBusValue.string))])
+        case .goAway(let timeLeft):
+            (member, arguments) = ("GoAway", [.double(timeLeft)])
+        case .closed(let code, let reason, let explanation):
+            (member, arguments) = ("Closed", [.uint32(code), .string(reason), .string(explanation)])
+        case .propertiesChanged(let names):
+            guard let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }) else { return }
+            let values = await session.propertyValues().filter { names.contains($0.key) }
+            do {
+                try await bus.emitPropertiesChanged(path: path, interface: interface, changed: values)
+            } catch {
+                logger.debug("PropertiesChanged not sent for \(path): \(error)")
+            }
+            return
+        }
+        do {
+            try await bus.emitSignal(path: path, interface: interface, member: member, arguments: arguments)
+        } catch {
+            logger.warning("signal \(member) not sent for \(path): \(error)")
+        }
+    }
+
+    static func description(_ interface: String) throws -> InterfaceDescription {
+        guard let xml = InterfaceXML.files["\(interface).xml"] else {
+            throw DBusError.failed("The interface XML of \(interface) is not embedded.")
+        }
+        return try InterfaceDescription.parse(xml: xml, interface: interface)
+    }
+}
+
+extension Logger {
+    func with(_ key: String, _ value: String) -> Logger {
+        var copy = self
+        copy[metadataKey: key] = "\(value)"
+        return copy
+    }
+}

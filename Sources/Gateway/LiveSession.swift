@@ -1,0 +1,306 @@
+import DBusService
+import Foundation
+import LiveClient
+import LiveProtocol
+import Logging
+
+/// One Live session: its connection to the service, its state, and the events it reports.
+///
+/// ``run(client:logger:)`` is the session's whole life (connect, relay events, report the close);
+/// the bus surface calls the other methods for the session's owner. Turn and sequence numbers let
+/// listeners order transcript fragments that the service itself does not order.
+public actor LiveSession {
+    /// The session's id, the last element of its object path.
+    public nonisolated let id: String
+    /// The unique bus name of the caller that started it.
+    public nonisolated let owner: String
+    /// What the owner asked for.
+    public nonisolated let configuration: SessionConfiguration
+    /// The setup sent to the service.
+    public nonisolated let setup: Setup
+    /// Set for a detached session: the Unix user whose connections may control it.
+    public nonisolated let detachedUserID: UInt32?
+
+    public private(set) var state: SessionState = .connecting
+    /// The current turn number.
+    public private(set) var turn: UInt64 = 0
+    public private(set) var usage = SessionUsage()
+    /// The last problem, explained; empty when none.
+    public private(set) var lastError = ""
+
+    private var sequence: UInt64 = 0
+    private var connection: LiveConnection?
+    private var readiness: Result<Void, DBusError>?
+    private var readinessWaiters: [CheckedContinuation<Void, Never>] = []
+    private var closeRequested = false
+    private var modelSpeaking = false
+    private var pendingToolCalls: [String: String] = [:]
+    /// When the owner last called a method.
+    public private(set) var lastCall = ContinuousClock.now
+    private let emit: @Sendable (SessionEvent) async -> Void
+
+    /// A session for `owner`; it does nothing until ``run(client:logger:)``.
+    public init(
+        id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
+        emit: @escaping @Sendable (SessionEvent) async -> Void
+    ) {
+        self.id = id
+        self.owner = owner
+        self.detachedUserID = detachedUserID
+        self.configuration = configuration
+        self.setup = setup
+        self.emit = emit
+    }
+
+    // MARK: Life
+
+    /// Connects, relays every server event until the connection ends, then reports `closed`.
+    public func run(client: LiveClientConfiguration, logger: Logger) async {
+        let setup = self.setup
+        do {
+            let outcome = try await LiveClient.withConnection(setup: setup, configuration: client, logger: logger) {
+                connection in
+                await self.attach(connection)
+                for try await event in connection.events {
+                    await self.handle(event, logger: logger)
+                }
+            }
+            await finish(outcome.close)
+        } catch let error as LiveClientError {
+            fail(GatewayError.from(error))
+            await finish(nil, error: error.description)
+        } catch {
+            await finish(
+                CloseExplanation.explain(code: nil, reason: nil), error: "The connection failed: \(error)")
+        }
+    }
+
+    /// Returns once the service confirmed the setup.
+    /// - Throws: the named error that explains why the session could not start.
+    public func waitUntilReady() async throws(DBusError) {
+        if readiness == nil {
+            await withCheckedContinuation { readinessWaiters.append($0) }
+        }
+        if case .failure(let error) = readiness { throw error }
+    }
+
+    private func attach(_ connection: LiveConnection) async {
+        self.connection = connection
+        resolve(.success(()))
+        if closeRequested {
+            state = .closing
+            await connection.close(code: 1000, reason: "closed by the client")
+            return
+        }
+        await setState(.active)
+    }
+
+    private func fail(_ error: DBusError) {
+        resolve(.failure(error))
+    }
+
+    private func resolve(_ result: Result<Void, DBusError>) {
+        guard readiness == nil else { return }
+        readiness = result
+        for waiter in readinessWaiters { waiter.resume() }
+        readinessWaiters.removeAll()
+    }
+
+    private func finish(_ close: CloseExplanation?, error: String? = nil) async {
+        resolve(.failure(DBusError(GatewayError.connectionFailed, error ?? close?.description ?? "The connection ended.")))
+        connection = nil
+        let explanation = close ?? CloseExplanation.explain(code: nil, reason: nil)
+        if let error {
+            lastError = error
+        } else if explanation.category != .normal {
+            lastError = explanation.description
+        }
+        await setState(.closed)
+        await emit(
+            .closed(
+                code: UInt32(explanation.code ?? 1006), reason: explanation.reason,
+                explanation: error ?? "\(explanation.summary) \(explanation.nextStep)"))
+    }
+
+    private func setState(_ new: SessionState) async {
+        guard state != new else { return }
+        state = new
+        await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
+    }
+
+    // MARK: Server events
+
+    private func handle(_ event: LiveEvent, logger: Logger) async {
+        switch event {
+        case .malformedFrame(let frame):
+            logger.warning("dropped a frame from the service: \(frame)")
+            lastError = "The service sent a \(frame)"
+            await emit(.propertiesChanged(["LastError"]))
+        case .message(let message):
+            await handle(message)
+        }
+    }
+
+    private func handle(_ message: ServerMessage) async {
+        if let content = message.serverContent {
+            if let transcript = content.inputTranscription, let text = transcript.text {
+                await emit(
+                    .inputTranscription(
+                        turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
+            }
+            for part in content.modelTurn?.parts ?? [] {
+                if part.inlineData != nil { modelSpeaking = true }
+                if let text = part.text, part.thought != true {
+                    modelSpeaking = true
+                    await emit(.text(turn: turn, sequence: nextSequence(), text: text))
+                }
+            }
+            if let transcript = content.outputTranscription, let text = transcript.text {
+                modelSpeaking = true
+                await emit(
+                    .outputTranscription(
+                        turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
+            }
+            if content.interrupted == true {
+                modelSpeaking = false
+                await emit(.interrupted(turn: turn))
+            }
+            if content.generationComplete == true {
+                await emit(.generationComplete(turn: turn))
+            }
+        }
+        if let usage = message.usageMetadata {
+            self.usage.add(usage)
+        }
+        if let calls = message.toolCall?.functionCalls {
+            for call in calls {
+                let id = call.id ?? ""
+                pendingToolCalls[id] = call.name
+                await emit(.toolCall(id: id, name: call.name, arguments: (call.args ?? .object([:])).compactText))
+            }
+        }
+        if let cancelled = message.toolCallCancellation?.ids, !cancelled.isEmpty {
+            for id in cancelled { pendingToolCalls[id] = nil }
+            await emit(.toolCallCancellation(ids: cancelled))
+        }
+        if let goAway = message.goAway {
+            await emit(.goAway(timeLeft: goAway.timeLeft?.seconds ?? 0))
+        }
+        if message.serverContent?.turnComplete == true {
+            let ended = turn
+            turn += 1
+            sequence = 0
+            modelSpeaking = false
+            await emit(.turnComplete(turn: ended, reason: message.serverContent?.turnCompleteReason?.rawValue ?? ""))
+            await emit(.propertiesChanged(["Turn", "Usage"]))
+        } else if message.usageMetadata != nil {
+            await emit(.propertiesChanged(["Usage"]))
+        }
+    }
+
+    private func nextSequence() -> UInt64 {
+        defer { sequence += 1 }
+        return sequence
+    }
+
+    // MARK: Owner's calls
+
+    /// Sends a complete user turn of text.
+    public func sendText(_ text: String) async throws(DBusError) {
+        guard !text.isEmpty else { throw .invalidArgs("SendText needs a non-empty text") }
+        guard text.utf8.count <= 1 << 20 else {
+            throw .invalidArgs("SendText takes at most 1 MiB of text; this one has \(text.utf8.count) bytes")
+        }
+        try await send(.clientContent(.userText(text)))
+    }
+
+    /// Stops the model's current reply; with manual activity detection also sends `activityStart`.
+    public func interrupt() async throws(DBusError) {
+        _ = try activeConnection()
+        if !configuration.automaticActivityDetection {
+            try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+        }
+        if modelSpeaking {
+            modelSpeaking = false
+            await emit(.interrupted(turn: turn))
+        }
+    }
+
+    /// Answers a pending tool call.
+    public func sendToolResponse(id: String, response: String, options: [String: DBusValue]) async throws(DBusError) {
+        try options.rejectUnknownKeys(["will_continue", "scheduling"])
+        guard let name = pendingToolCalls[id] else {
+            let pending = pendingToolCalls.keys.sorted()
+            throw .invalidArgs(
+                "No pending tool call has id \"\(id)\"; "
+                    + (pending.isEmpty ? "none is pending." : "pending: \(pending.joined(separator: ", ")).")
+            )
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: response)
+        } catch {
+            throw .invalidArgs("The response must be a JSON object, e.g. {\"temperature\": 20}; it is not valid JSON")
+        }
+        guard case .object = value else {
+            throw .invalidArgs("The response must be a JSON object, e.g. {\"temperature\": 20}, not \(value.compactText.prefix(40))")
+        }
+        var scheduling: FunctionResponseScheduling?
+        if let text = try options.value("scheduling", as: String.self) {
+            switch text.lowercased() {
+            case "silent": scheduling = .silent
+            case "when-idle", "when_idle": scheduling = .whenIdle
+            case "interrupt": scheduling = .interrupt
+            default: throw .invalidArgs("Option \"scheduling\" must be \"silent\", \"when-idle\" or \"interrupt\", got \"\(text)\"")
+            }
+        }
+        let willContinue = try options.value("will_continue", as: Bool.self)
+        try await send(
+            .toolResponse(
+                ToolResponse(functionResponses: [
+                    FunctionResponse(id: id, name: name, response: value, willContinue: willContinue, scheduling: scheduling)
+                ])))
+        if willContinue != true { pendingToolCalls[id] = nil }
+    }
+
+    /// Closes the connection; `closed` follows.
+    public func close() async {
+        closeRequested = true
+        guard let connection, state == .active else { return }
+        await setState(.closing)
+        await connection.close(code: 1000, reason: "closed by the client")
+    }
+
+    private func activeConnection() throws(DBusError) -> LiveConnection {
+        lastCall = .now
+        guard let connection, state == .active else {
+            throw DBusError(GatewayError.invalidState, "The session is \(state.rawValue); it takes calls only while active.")
+        }
+        return connection
+    }
+
+    private func send(_ message: ClientMessage) async throws(DBusError) {
+        let connection = try activeConnection()
+        do {
+            try await connection.send(message)
+        } catch {
+            throw GatewayError.from(error)
+        }
+    }
+
+    /// The current values of the session's D-Bus properties.
+    public func propertyValues() -> [String: DBusValue] {
+        [
+            "State": .string(state.rawValue),
+            "Model": .string(setup.modelID),
+            "Owner": .string(owner),
+            "Turn": .uint64(turn),
+            "Usage": .dictionary(
+                key: .string, value: .variant,
+                Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
+            "LastError": .string(lastError),
+            "InputNode": .string(""),
+            "OutputNode": .string(""),
+        ]
+    }
+}

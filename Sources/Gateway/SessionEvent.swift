@@ -1,0 +1,24 @@
+/// Something a session reports to its listeners; the bus surface turns each into a signal of
+/// `io.github.geminilive.Gateway1.Session` or a `PropertiesChanged`.
+public enum SessionEvent: Sendable, Hashable {
+    case inputTranscription(turn: UInt64, sequence: UInt64, text: String, finished: Bool)
+    case outputTranscription(turn: UInt64, sequence: UInt64, text: String, finished: Bool)
+    case text(turn: UInt64, sequence: UInt64, text: String)
+    case generationComplete(turn: UInt64)
+    case turnComplete(turn: UInt64, reason: String)
+    case interrupted(turn: UInt64)
+    case toolCall(id: String, name: String, arguments: String)
+    case toolCallCancellation(ids: [String])
+    case goAway(timeLeft: Double)
+    case closed(code: UInt32, reason: String, explanation: String)
+    /// These properties changed; read their new values from the session.
+    case propertiesChanged([String])
+}
+
+/// Where a session is in its life.
+public enum SessionState: String, Sendable, Hashable {
+    case connecting
+    case active
+    case closing
+    case closed
+}

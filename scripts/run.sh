@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# run.sh — run gemini-live-gateway on this desktop and show a text turn driven by busctl.
+#
+# - Builds the daemon (installing the Debian packages it needs first).
+# - Uses the desktop's session bus; starts a private one only when there is none.
+# - Runs the real Gemini Live service when GEMINI_API_KEY is set (or a key file exists),
+#   the embedded offline simulator otherwise.
+# - Starts a detached session with `busctl --user call … StartSession`, sends a text turn with
+#   `SendText`, prints the session's signals (transcripts, turn events), then keeps serving until
+#   Ctrl-C. With GEMINI_LIVE_RUN_ONCE=1 it stops after the demo turn (CI uses that).
+#
+# It ends only the processes it started, by PID.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+log() { echo "[run] $*" >&2; }
+
+scripts/install-deps.sh
+log "building gemini-live-gateway"
+swift build --product gemini-live-gateway >&2
+bin=$(swift build --show-bin-path)/gemini-live-gateway
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gemini-live-run.XXXXXX")
+chmod 700 "$tmp"
+bus_pid=""
+gateway_pid=""
+monitor_pid=""
+cleanup() {
+    set +e
+    for pid in "$monitor_pid" "$gateway_pid"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 1. A session bus: the desktop's, or a private one.
+if dbus-send --session --dest=org.freedesktop.DBus --type=method_call --print-reply \
+    /org/freedesktop/DBus org.freedesktop.DBus.GetId >/dev/null 2>&1; then
+    log "using the desktop's session bus"
+else
+    dbus-daemon --session --fork --nopidfile --address="unix:path=$tmp/bus" --print-pid=1 >"$tmp/bus.pid"
+    bus_pid=$(cat "$tmp/bus.pid")
+    export DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/bus"
+    log "no session bus here: started a private one at $DBUS_SESSION_BUS_ADDRESS (pid $bus_pid)"
+fi
+
+name=io.github.geminilive.Gateway1
+manager=/io/github/geminilive/Gateway1
+call() { busctl --user call "$name" "$@"; }
+
+# 2. The daemon, unless one already serves the name.
+if busctl --user status "$name" >/dev/null 2>&1; then
+    log "a gateway already serves $name; using it"
+else
+    mode=(--simulator)
+    keyfile="${XDG_CONFIG_HOME:-$HOME/.config}/gemini-live-gateway/api-key"
+    if [ -n "${GEMINI_API_KEY:-}" ] || [ -f "$keyfile" ]; then
+        mode=()
+        log "an API key is configured: using the real Gemini Live service"
+    else
+        log "no API key (GEMINI_API_KEY or $keyfile): using the embedded offline simulator"
+    fi
+    "$bin" "${mode[@]}" --log-level notice 2>"$tmp/gateway.log" &
+    gateway_pid=$!
+    for _ in $(seq 1 100); do
+        busctl --user status "$name" >/dev/null 2>&1 && break
+        kill -0 "$gateway_pid" 2>/dev/null || { cat "$tmp/gateway.log" >&2; log "the gateway exited"; exit 1; }
+        sleep 0.1
+    done
+fi
+echo "backend: $(busctl --user get-property "$name" "$manager" "$name" Backend)"
+
+# 3. Watch the session's signals, start a session, say something.
+if command -v gdbus >/dev/null 2>&1; then
+    gdbus monitor --session --dest "$name" >"$tmp/signals.log" 2>&1 &
+else
+    busctl --user monitor "$name" >"$tmp/signals.log" 2>&1 &
+fi
+monitor_pid=$!
+sleep 0.3
+echo "\$ busctl --user call $name $manager $name StartSession a{sv} 1 detached b true"
+session=$(call "$manager" "$name" StartSession 'a{sv}' 1 detached b true | awk '{print $2}' | tr -d '"')
+echo "session: $session"
+text=${GEMINI_LIVE_DEMO_TEXT:-"Hello from busctl! What can you do?"}
+echo "\$ busctl --user call $name $session $name.Session SendText s \"$text\""
+call "$session" "$name.Session" SendText s "$text"
+for _ in $(seq 1 300); do
+    turn=$(busctl --user get-property "$name" "$session" "$name.Session" Turn | awk '{print $2}')
+    [ "${turn:-0}" -ge 1 ] && break
+    sleep 0.1
+done
+sleep 0.3
+echo "signals:"
+grep -E "Transcription|\.Text |TurnComplete|GenerationComplete|Interrupted|ToolCall|Closed" "$tmp/signals.log" | sed 's/^/  /' || true
+echo "turn: $turn, usage: $(busctl --user get-property "$name" "$session" "$name.Session" Usage)"
+[ "${turn:-0}" -ge 1 ] || { log "the turn did not complete"; cat "$tmp/gateway.log" >&2; exit 1; }
+
+if [ "${GEMINI_LIVE_RUN_ONCE:-0}" = 1 ]; then
+    call "$session" "$name.Session" Close
+    exit 0
+fi
+cat <<TXT
+
+The gateway is serving $name on ${DBUS_SESSION_BUS_ADDRESS:-the session bus}. Try:
+  busctl --user call $name $session $name.Session SendText s "Tell me a joke"
+  busctl --user monitor $name
+  busctl --user introspect $name $session
+Press Ctrl-C to stop.
+TXT
+[ -n "$gateway_pid" ] && wait "$gateway_pid"

@@ -10,6 +10,8 @@
 #             our LiveClient sent, as JSON lines
 #   interop   the official Python SDK (google-genai, pinned) against our simulator over TLS:
 #             Tests/interop/sdk_turns.py, then Tests/interop/validate_frames.py on the frames
+#   run       the README's run command once (GEMINI_LIVE_RUN_ONCE=1 scripts/run.sh) on the
+#             private bus, with no API key: the gateway with its offline simulator
 #   bench     swift build -c release --product live-benchmark, run briefly (figures printed,
 #             never asserted)
 # Then a summary; the exit status is non-zero when any phase failed.
@@ -19,6 +21,7 @@
 # Other knobs:
 #   GEMINI_LIVE_SWIFT_TEST_ARGS="--filter LiveClientTests"   extra `swift test` arguments
 #   GEMINI_LIVE_BENCH_ARGS="--duration 0.5 --runs 1"         live-benchmark arguments
+#   GEMINI_LIVE_SWIFT_TEST_TIMEOUT=600                       seconds before a hung `swift test` is stopped
 #   GEMINI_LIVE_SCRATCH_PATH=DIR  SwiftPM build directory (default: SwiftPM's .build); a
 #                               separate one lets a test run proceed while another build holds .build
 #   GEMINI_LIVE_ARTIFACTS=DIR   where logs and frames go (default <build dir>/test-artifacts)
@@ -36,7 +39,7 @@ swiftpm=()
 [ -n "$scratch" ] && swiftpm=(--scratch-path "$scratch")
 artifacts=${GEMINI_LIVE_ARTIFACTS:-${scratch:-$root/.build}/test-artifacts}
 bench_args=${GEMINI_LIVE_BENCH_ARGS:---duration 0.5 --runs 1 --warmup 0.1}
-swift_test_timeout=${GEMINI_LIVE_SWIFT_TEST_TIMEOUT:-900}   # seconds
+swift_test_timeout=${GEMINI_LIVE_SWIFT_TEST_TIMEOUT:-600}   # seconds; a healthy run takes about a minute
 interop_timeout=${GEMINI_LIVE_INTEROP_TIMEOUT:-300}
 ca="$root/Tests/Fixtures/tls/ca.pem"
 cert="$root/Tests/Fixtures/tls/server.pem"
@@ -98,6 +101,39 @@ stop_pid() {  # stop_pid PID NAME: TERM, wait up to 5 s, KILL; only our own chil
     fi
     wait "$pid" 2>/dev/null || true
 }
+# descendants PID: every live descendant of PID, deepest first.
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        descendants "$child"
+        echo "$child"
+    done
+}
+# with_timeout SECONDS COMMAND…: runs COMMAND; past SECONDS, stops it and all its descendants
+# by PID (TERM, 5 s, KILL) and returns 124. coreutils' timeout signals only its own process
+# group, and swift test runs the test binary in a group of its own.
+with_timeout() {
+    local secs=$1 pid ticks=0 tree
+    shift
+    "$@" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ "$ticks" -ge $((secs * 10)) ]; then
+            tree="$(descendants "$pid" | tr '\n' ' ')$pid"
+            log "timed out after ${secs}s: stopping $* (PIDs $tree)"
+            # shellcheck disable=SC2086  # a list of PIDs
+            kill -TERM $tree 2>/dev/null || true
+            sleep 5
+            # shellcheck disable=SC2086
+            kill -KILL $tree 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 124
+        fi
+        sleep 0.1
+        ticks=$((ticks + 1))
+    done
+    wait "$pid"
+}
 cleanup() {
     stop_pid "$simulator_pid" gemini-live-simulator
     simulator_pid=
@@ -142,7 +178,7 @@ phase_swift() {
     # shellcheck disable=SC2206  # the knob is a word list on purpose
     [ -n "${GEMINI_LIVE_SWIFT_TEST_ARGS:-}" ] && extra=(${GEMINI_LIVE_SWIFT_TEST_ARGS})
     : > "$frames"
-    GEMINI_LIVE_FRAMES_OUT="$frames" timeout --kill-after=10 "$swift_test_timeout" \
+    GEMINI_LIVE_FRAMES_OUT="$frames" with_timeout "$swift_test_timeout" \
         swift test "${swiftpm[@]}" --skip-build "${extra[@]}" 2>&1 | tee "$artifacts/swift-test.log"
     local rc=${PIPESTATUS[0]}
     local summary
@@ -193,7 +229,7 @@ phase_interop() {
     log "validator self-test: $(tail -n 1 "$artifacts/validate-self-test.log")"
 
     if start_simulator; then
-        timeout --kill-after=10 "$interop_timeout" "$python" Tests/interop/sdk_turns.py \
+        with_timeout "$interop_timeout" "$python" Tests/interop/sdk_turns.py \
             --url "$simulator_url" --ca "$ca" --api-key "$simulator_key" 2>&1 | tee "$artifacts/sdk-turns.log"
         [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
         stop_pid "$simulator_pid" gemini-live-simulator
@@ -213,12 +249,21 @@ phase_interop() {
     return "$rc"
 }
 
+phase_run() {
+    # No key and a temporary XDG_CONFIG_HOME: the gateway uses its embedded simulator.
+    with_timeout 300 env -u GEMINI_API_KEY GEMINI_LIVE_RUN_ONCE=1 GEMINI_LIVE_SKIP_DEPS=1 \
+        "$root/scripts/run.sh" < /dev/null 2>&1 | tee "$artifacts/run.log"
+    local rc=${PIPESTATUS[0]}
+    phase_note=$(grep -m 1 '^turn:' "$artifacts/run.log" || echo "see $artifacts/run.log")
+    return "$rc"
+}
+
 phase_bench() {
     local bin
     swift build "${swiftpm[@]}" -c release --product live-benchmark || { phase_note="release build failed"; return 1; }
     bin="$(swift build "${swiftpm[@]}" -c release --show-bin-path)/live-benchmark"
     # shellcheck disable=SC2086  # the knob is a word list on purpose
-    timeout --kill-after=10 300 "$bin" $bench_args 2>&1 | tee "$artifacts/benchmark.txt"
+    with_timeout 300 "$bin" $bench_args 2>&1 | tee "$artifacts/benchmark.txt"
     local rc=${PIPESTATUS[0]}
     phase_note="figures in $artifacts/benchmark.txt (not asserted)"
     return "$rc"
@@ -242,6 +287,14 @@ if skip_knob GEMINI_LIVE_SKIP_INTEROP; then
     record interop SKIP 0 "GEMINI_LIVE_SKIP_INTEROP=1"
 else
     run_phase interop phase_interop
+fi
+
+if [ -z "$desktop_dir" ]; then
+    record run SKIP 0 "needs the private test desktop"
+elif [ "$build_ok" != PASS ]; then
+    record run FAIL 0 "not run: the build failed"
+else
+    run_phase run phase_run
 fi
 
 cleanup   # stop the desktop before the release build: nothing below needs it

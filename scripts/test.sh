@@ -101,10 +101,11 @@ stop_pid() {  # stop_pid PID NAME: TERM, wait up to 5 s, KILL; only our own chil
     fi
     wait "$pid" 2>/dev/null || true
 }
-# descendants PID: every live descendant of PID, deepest first.
+# descendants PID: every live descendant of PID, deepest first (from /proc, so no procps needed).
 descendants() {
     local child
-    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    # shellcheck disable=SC2013  # the files hold space-separated PIDs
+    for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
         descendants "$child"
         echo "$child"
     done

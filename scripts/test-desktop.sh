@@ -100,6 +100,9 @@ cmd_stop() {
     stop_one "$dir" pipewire pipewire
     stop_one "$dir" dbus dbus-daemon
     rm -rf "$dir"
+    # A swift command run inside the desktop keeps its configuration under our XDG_CONFIG_HOME
+    # and leaves a lock file named after that path in the temporary directory.
+    rm -f "${TMPDIR:-/tmp}/$(printf '%s' "$dir/config/swiftpm" | tr / _).lock"
 }
 
 cmd_status() {

@@ -60,6 +60,27 @@ skip_knob() {  # skip_knob NAME: true when the developer asked to skip (never un
     return 1
 }
 
+# The test desktop points XDG_CONFIG_HOME into its temporary directory (so PipeWire, WirePlumber
+# and espeak-ng leave ~/.config alone). SwiftPM keeps its own configuration (mirrors, caches)
+# under XDG_CONFIG_HOME, so swift commands run with the caller's value instead.
+if [ -n "${XDG_CONFIG_HOME+x}" ]; then
+    user_env=(env "XDG_CONFIG_HOME=$XDG_CONFIG_HOME")
+else
+    user_env=(env -u XDG_CONFIG_HOME)
+fi
+desktop_vars=(TEST_DESKTOP_DIR XDG_RUNTIME_DIR XDG_STATE_HOME XDG_CONFIG_HOME DBUS_SESSION_BUS_ADDRESS
+              TEST_DESKTOP_WIREPLUMBER PIPEWIRE_REMOTE PIPEWIRE_RUNTIME_DIR PULSE_SERVER)
+declare -A saved_env=()
+for v in "${desktop_vars[@]}"; do
+    if [ -n "${!v+x}" ]; then saved_env[$v]=${!v}; fi
+done
+restore_env() {  # undo the desktop's exports once it is stopped
+    local v
+    for v in "${desktop_vars[@]}"; do
+        if [ -n "${saved_env[$v]+x}" ]; then export "$v=${saved_env[$v]}"; else unset "$v"; fi
+    done
+}
+
 # ---------------------------------------------------------------- bookkeeping
 phases=()
 declare -A result=() seconds=() note=()
@@ -141,6 +162,7 @@ cleanup() {
     if [ -n "$desktop_dir" ]; then
         "$root/scripts/test-desktop.sh" stop "$desktop_dir" || true
         desktop_dir=
+        restore_env
     fi
 }
 trap cleanup EXIT
@@ -180,7 +202,7 @@ phase_swift() {
     [ -n "${GEMINI_LIVE_SWIFT_TEST_ARGS:-}" ] && extra=(${GEMINI_LIVE_SWIFT_TEST_ARGS})
     : > "$frames"
     GEMINI_LIVE_FRAMES_OUT="$frames" with_timeout "$swift_test_timeout" \
-        swift test "${swiftpm[@]}" --skip-build "${extra[@]}" 2>&1 | tee "$artifacts/swift-test.log"
+        "${user_env[@]}" swift test "${swiftpm[@]}" --skip-build "${extra[@]}" 2>&1 | tee "$artifacts/swift-test.log"
     local rc=${PIPESTATUS[0]}
     local summary
     summary=$(grep -E '(Executed [0-9]+ tests?|Test run with [0-9]+ tests?)' "$artifacts/swift-test.log" | tail -n 2 | tr '\n' ' ' || true)
@@ -191,8 +213,8 @@ phase_swift() {
 
 start_simulator() {  # sets simulator_pid and simulator_url
     local bin api_key i
-    swift build "${swiftpm[@]}" --product gemini-live-simulator >&2 || return 1
-    bin="$(swift build "${swiftpm[@]}" --show-bin-path)/gemini-live-simulator"
+    "${user_env[@]}" swift build "${swiftpm[@]}" --product gemini-live-simulator >&2 || return 1
+    bin="$("${user_env[@]}" swift build "${swiftpm[@]}" --show-bin-path)/gemini-live-simulator"
     [ -x "$bin" ] || { log "no simulator binary at $bin"; return 1; }
     api_key="test-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
     simulator_key=$api_key

@@ -13,6 +13,8 @@ import NIOWebSocket
 enum ConnectionHandler {
     /// How long the client gets to answer the simulator's close frame before TCP is closed.
     static let closeGrace: Duration = .seconds(5)
+    /// How long a refused credential waits for the client's first frame before closing anyway.
+    static let refusalWait: Duration = .seconds(1)
 
     /// Serves the connection until it ends.
     static func run(
@@ -26,6 +28,7 @@ enum ConnectionHandler {
         case .invalid, .missing:
             let reason: CloseReason = credential.verdict == .invalid ? .invalidAPIKey : .missingCredential
             context.logger.notice("credential refused", metadata: ["code": "\(reason.code)"])
+            await firstFrame(of: inbound, timeout: refusalWait)
             recorder.update(connection: context.number) { $0.closeSent = reason }
             try? await outbound.close(WebSocketErrorCode(codeNumber: Int(reason.code)), reason: reason.text)
             recorder.update(connection: context.number) { $0.isOpen = false }
@@ -123,6 +126,20 @@ enum ConnectionHandler {
                 }
             }
             await session.completeTurn(turn)
+        }
+    }
+
+    /// Waits for the client's first frame (a client that sends one has finished its upgrade, so
+    /// a close frame sent now cannot race it) or for `timeout`, whichever comes first.
+    static func firstFrame(of inbound: WebSocketInboundStream, timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var iterator = inbound.makeAsyncIterator()
+                _ = try? await iterator.next()
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
         }
     }
 

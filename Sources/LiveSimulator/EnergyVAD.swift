@@ -47,9 +47,6 @@ struct EnergyVAD: Sendable {
         silenceFrames = max(1, (silence + 9) / 10)
     }
 
-    /// True between speech start and speech end.
-    var inSpeech: Bool { utterance != nil }
-
     /// Feeds samples; returns what they caused, in order.
     mutating func process(_ samples: [Int16]) -> [Event] {
         pending.append(contentsOf: samples)

@@ -4,7 +4,8 @@ import LiveProtocol
 import NIOCore
 import NIOWebSocket
 
-/// Sends a connection's outbox in order: messages as pretty-printed JSON in binary frames, raw
+/// Sends a connection's outbox in order: messages as pretty-printed JSON (in the service's layout,
+/// see ``ServiceJSONStyle``) in binary frames, raw
 /// frames, the close frame, an abrupt TCP close, or nothing more (a stall).
 struct FrameWriter: Sendable {
     let outbound: WebSocketOutboundWriter
@@ -18,7 +19,9 @@ struct FrameWriter: Sendable {
         for await item in items {
             switch item {
             case .message(let message):
-                guard let data = try? message.encodedLikeService(), await write(data) else { return }
+                guard let data = try? message.encodedLikeService(), await write(ServiceJSONStyle.restyle(data)) else {
+                    return
+                }
             case .raw(let data):
                 guard await write(data) else { return }
             case .close(let reason):

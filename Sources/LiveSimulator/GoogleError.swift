@@ -29,7 +29,7 @@ enum GoogleError {
             error: .init(code: code, message: message, status: status, details: reason.map { [Body.Detail(reason: $0)] }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        var data = (try? encoder.encode(body)) ?? Data()
+        var data = ServiceJSONStyle.restyle((try? encoder.encode(body)) ?? Data("{}".utf8))
         data.append(UInt8(ascii: "\n"))
         return data
     }

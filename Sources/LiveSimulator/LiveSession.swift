@@ -475,10 +475,10 @@ actor LiveSession {
         }
     }
 
-    /// A valid audio frame of about `bytes` bytes, formatted like ``ServerMessage/encodedLikeService()``.
+    /// A valid audio frame of about `bytes` bytes, in the service's JSON layout.
     static func oversizedFrame(bytes: Int) -> Data {
-        let head = "{\n  \"serverContent\" : {\n    \"modelTurn\" : {\n      \"parts\" : [\n        {\n          \"inlineData\" : {\n            \"data\" : \""
-        let tail = "\",\n            \"mimeType\" : \"audio/pcm;rate=24000\"\n          }\n        }\n      ]\n    }\n  }\n}\n"
+        let head = "{\n  \"serverContent\": {\n    \"modelTurn\": {\n      \"parts\": [\n        {\n          \"inlineData\": {\n            \"data\": \""
+        let tail = "\",\n            \"mimeType\": \"audio/pcm;rate=24000\"\n          }\n        }\n      ]\n    }\n  }\n}\n"
         let payload = max(4, (bytes - head.utf8.count - tail.utf8.count) / 4 * 4)
         var data = Data(head.utf8)
         data.append(Data(repeating: UInt8(ascii: "A"), count: payload))

@@ -120,8 +120,9 @@ public struct LiveSimulator: Sendable {
     }
 
     /// Decides a WebSocket upgrade: Live paths are upgraded (a refused credential is answered with
-    /// a close right after the upgrade, as WebSocket clients of the service see it); anything else
-    /// was already answered 404 by ``UnknownPathGuard``.
+    /// a close once the client's first frame arrives, as WebSocket clients of the service see it:
+    /// the close reason explains the error, which an HTTP status would not reach most clients);
+    /// anything else was already answered 404 by ``UnknownPathGuard``.
     func upgrade(
         _ request: HTTPRequest, channel: any Channel
     ) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {

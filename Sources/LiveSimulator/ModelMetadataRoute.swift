@@ -66,7 +66,7 @@ enum ModelMetadataRoute {
     private static func encode(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        var data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var data = ServiceJSONStyle.restyle((try? encoder.encode(value)) ?? Data("{}".utf8))
         data.append(UInt8(ascii: "\n"))
         return data
     }

@@ -57,4 +57,11 @@ struct UnitTests {
         #expect(script.timeline.map(\.action) == [.drop, .goAway(timeLeft: .seconds(2)), .close(.deadlineExpired)])
         #expect(script.timeline.map(\.at) == [.seconds(3), .seconds(8), .seconds(10)])
     }
+
+    @Test("JSON is restyled to the service's layout without touching strings")
+    func jsonStyle() {
+        let foundation = Data("{\n  \"a\" : {\n\n  },\n  \"b\" : [\n\n  ],\n  \"c\" : \"x : {\\\" }\"\n}".utf8)
+        let styled = String(decoding: ServiceJSONStyle.restyle(foundation), as: UTF8.self)
+        #expect(styled == "{\n  \"a\": {},\n  \"b\": [],\n  \"c\": \"x : {\\\" }\"\n}")
+    }
 }

@@ -69,6 +69,10 @@ extension ConnectionCore {
         do {
             _ = try await callBus("AddMatch", [.string(Self.matchRule(for: name))])
         } catch {
+            // No rule was added, so none may be removed (it could be another watch's).
+            watch.setCancelHandler { [self, id = watch.id] in
+                queue.async { self.removeNameWatch(id: id, removingMatch: false) }
+            }
             watch.cancel()
             throw error
         }
@@ -80,10 +84,10 @@ extension ConnectionCore {
         return watch
     }
 
-    /// Unregisters a watch; removes the bus match when it was the last one for its name.
-    private func removeNameWatch(id: UInt64) {
-        guard let entry = nameWatches.removeValue(forKey: id), connection != nil else { return }
-        guard !nameWatches.values.contains(where: { $0.name == entry.name }) else { return }
+    /// Unregisters a watch and removes the bus match it added. Every watch adds its own copy of the rule and the
+    /// bus counts copies, so each watch removes exactly one.
+    private func removeNameWatch(id: UInt64, removingMatch: Bool = true) {
+        guard let entry = nameWatches.removeValue(forKey: id), connection != nil, removingMatch else { return }
         let rule = Self.matchRule(for: entry.name)
         Task {
             do {

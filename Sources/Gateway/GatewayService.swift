@@ -16,7 +16,6 @@ public final class GatewayService: Service, Sendable {
     private let configuration: GatewayConfiguration
     private let logger: Logger
     private let registry = Mutex(Registry())
-    private let idleTimeouts = Mutex<[String: Duration]>([:])
     private let requests: AsyncStream<LiveSession>
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
 
@@ -35,11 +34,12 @@ public final class GatewayService: Service, Sendable {
     /// Serves until graceful shutdown or until the bus goes away.
     public func run() async throws {
         let bus = try await DBusConnection.connect(.init(address: configuration.busAddress), logger: logger)
-        try await bus.requestName(GatewayConfiguration.busName)
         let managerPath = try DBusObjectPath(GatewayConfiguration.managerPath)
         try await bus.addObjectManager(at: managerPath)
         try await bus.export(ExportedObject(path: managerPath, interfaces: [try managerInterface()]))
         registry.withLock { $0.bus = bus }
+        // The name comes last: whoever sees it (or activated us) finds the manager ready.
+        try await bus.requestName(GatewayConfiguration.busName)
         logger.notice("serving \(GatewayConfiguration.busName) (backend: \(configuration.backend))")
 
         try await withGracefulShutdownHandler {
@@ -54,7 +54,12 @@ public final class GatewayService: Service, Sendable {
                     for await session in self.requests {
                         sessions.addTask { await self.serve(session, on: bus) }
                     }
-                    await self.closeAll()
+                    await self.closeAll(.shutdown)
+                    if await !self.sessionsEnded(within: self.configuration.shutdownTimeout) {
+                        self.logger.warning(
+                            "sessions still open \(self.configuration.shutdownTimeout) after shutdown began; abandoning them")
+                        sessions.cancelAll()
+                    }
                 }
                 await bus.close()
                 try await group.waitForAll()
@@ -71,16 +76,24 @@ public final class GatewayService: Service, Sendable {
         guard let client = configuration.client else { return }
         let path = registry.withLock { registry in registry.sessions.first { $0.session === session }?.path }
         guard let path else { return }
-        let watch = session.detachedUserID == nil ? try? await bus.watchNameOwner(session.owner) : nil
-        let idleTimeout = idleTimeouts.withLock { $0[session.id] } ?? .seconds(600)
+        var watch: NameOwnerWatch?
+        if session.detachedUserID == nil {
+            do {
+                watch = try await bus.watchNameOwner(session.owner)
+            } catch {
+                logger.warning("cannot watch \(session.owner) (\(error)); closing its session \(session.id)")
+                await session.close(.ownerLeft)
+            }
+        }
         await withDiscardingTaskGroup { group in
             if session.detachedUserID != nil {
+                let idleTimeout = session.idleTimeout
                 group.addTask {
                     while !Task.isCancelled {
                         let idleUntil = await session.lastCall + idleTimeout
                         if ContinuousClock.now >= idleUntil {
                             self.logger.info("detached session \(session.id) idle for \(idleTimeout); closing it")
-                            await session.close()
+                            await session.close(.idle(idleTimeout))
                             return
                         }
                         try? await Task.sleep(until: idleUntil)
@@ -91,7 +104,7 @@ public final class GatewayService: Service, Sendable {
                 group.addTask {
                     for await change in watch.changes where change.vanished {
                         self.logger.info("owner \(session.owner) left the bus; closing session \(session.id)")
-                        await session.close()
+                        await session.close(.ownerLeft)
                         return
                     }
                 }
@@ -99,17 +112,27 @@ public final class GatewayService: Service, Sendable {
             await session.run(client: client, logger: logger.with("session", session.id))
             group.cancelAll()
         }
-        registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
-        idleTimeouts.withLock { $0[session.id] = nil }
+        watch?.cancel()
         await bus.unexport(path)
+        registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
         try? await bus.emitPropertiesChanged(
             path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
             changed: ["Sessions": sessionPaths()])
     }
 
-    private func closeAll() async {
+    private func closeAll(_ cause: CloseCause) async {
         let sessions = registry.withLock { $0.sessions.map(\.session) }
-        for session in sessions { await session.close() }
+        for session in sessions { await session.close(cause) }
+    }
+
+    /// Whether every session ended within `timeout` (polled: shutdown only).
+    private func sessionsEnded(within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !registry.withLock({ $0.sessions.isEmpty }) {
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
     }
 
     private func startSession(_ call: DBusMethodCall) async throws -> [DBusValue] {
@@ -137,11 +160,10 @@ public final class GatewayService: Service, Sendable {
                 throw DBusError(GatewayError.accessDenied, "A detached session needs the caller's Unix user id, which the bus did not give.")
             }
             detachedUserID = userID
-            idleTimeouts.withLock { $0[id] = parsed.idleTimeout }
         }
         let session = LiveSession(
             id: id, owner: call.sender, configuration: parsed.configuration, setup: setup,
-            detachedUserID: detachedUserID,
+            detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout,
             emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
         let admitted = registry.withLock { registry -> Bool in
             let owned = registry.sessions.filter { $0.session.owner == call.sender }.count
@@ -162,12 +184,12 @@ public final class GatewayService: Service, Sendable {
             registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
             throw error
         }
-        requestContinuation.yield(session)
-        do {
-            try await session.waitUntilReady()
-        } catch {
-            throw error
+        if case .terminated = requestContinuation.yield(session) {
+            await bus.unexport(path)
+            registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
+            throw DBusError(GatewayError.invalidState, "The gateway is shutting down; start the session once it runs again.")
         }
+        try await session.waitUntilReady()
         try? await bus.emitPropertiesChanged(
             path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
             changed: ["Sessions": sessionPaths()])
@@ -243,7 +265,7 @@ public final class GatewayService: Service, Sendable {
             return []
         }
         interface.onMethod("Close") { call in
-            try await self.session(at: call.path, for: call).close()
+            try await self.session(at: call.path, for: call).close(.owner)
             return []
         }
         for name in ["State", "Model", "Owner", "Turn", "Usage", "LastError", "InputNode", "OutputNode"] {

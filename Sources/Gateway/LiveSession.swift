@@ -20,6 +20,8 @@ public actor LiveSession {
     public nonisolated let setup: Setup
     /// Set for a detached session: the Unix user whose connections may control it.
     public nonisolated let detachedUserID: UInt32?
+    /// How long a detached session stays open without a method call.
+    public nonisolated let idleTimeout: Duration
 
     public private(set) var state: SessionState = .connecting
     /// The current turn number.
@@ -32,8 +34,15 @@ public actor LiveSession {
     private var connection: LiveConnection?
     private var readiness: Result<Void, DBusError>?
     private var readinessWaiters: [CheckedContinuation<Void, Never>] = []
-    private var closeRequested = false
+    /// Why the gateway is closing the session; nil while nobody asked.
+    private var closeCause: CloseCause?
+    /// Finished by ``close(_:)`` while connecting, to abandon the connection attempt.
+    private var connectAttempt: AsyncStream<Void>.Continuation?
     private var modelSpeaking = false
+    /// The rest of the current reply is being dropped (the owner called Interrupt).
+    private var droppingReply = false
+    /// The turn `Interrupted` was last emitted for (once per turn).
+    private var interruptedTurn: UInt64?
     private var pendingToolCalls: [String: String] = [:]
     /// When the owner last called a method.
     public private(set) var lastCall = ContinuousClock.now
@@ -42,11 +51,12 @@ public actor LiveSession {
     /// A session for `owner`; it does nothing until ``run(client:logger:)``.
     public init(
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
-        emit: @escaping @Sendable (SessionEvent) async -> Void
+        idleTimeout: Duration = .seconds(600), emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
         self.id = id
         self.owner = owner
         self.detachedUserID = detachedUserID
+        self.idleTimeout = idleTimeout
         self.configuration = configuration
         self.setup = setup
         self.emit = emit
@@ -55,7 +65,26 @@ public actor LiveSession {
     // MARK: Life
 
     /// Connects, relays every server event until the connection ends, then reports `closed`.
+    ///
+    /// A ``close(_:)`` while connecting abandons the attempt, so the session ends promptly
+    /// whatever the service does.
     public func run(client: LiveClientConfiguration, logger: Logger) async {
+        guard closeCause == nil else {
+            await finish(nil)
+            return
+        }
+        let (abandoned, continuation) = AsyncStream<Void>.makeStream()
+        connectAttempt = continuation
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.connect(client: client, logger: logger) }
+            group.addTask { for await _ in abandoned {} }
+            await group.next()
+            group.cancelAll()
+        }
+        continuation.finish()
+    }
+
+    private func connect(client: LiveClientConfiguration, logger: Logger) async {
         let setup = self.setup
         do {
             let outcome = try await LiveClient.withConnection(setup: setup, configuration: client, logger: logger) {
@@ -86,12 +115,13 @@ public actor LiveSession {
 
     private func attach(_ connection: LiveConnection) async {
         self.connection = connection
-        resolve(.success(()))
-        if closeRequested {
-            state = .closing
-            await connection.close(code: 1000, reason: "closed by the client")
+        connectAttempt = nil
+        if let closeCause {
+            await setState(.closing)
+            await connection.close(code: 1000, reason: closeCause.reason)
             return
         }
+        resolve(.success(()))
         await setState(.active)
     }
 
@@ -107,8 +137,17 @@ public actor LiveSession {
     }
 
     private func finish(_ close: CloseExplanation?, error: String? = nil) async {
+        guard state != .closed else { return }
         resolve(.failure(DBusError(GatewayError.connectionFailed, error ?? close?.description ?? "The connection ended.")))
         connection = nil
+        connectAttempt = nil
+        if let closeCause {
+            // The gateway ended the session (the service answers with 1000, or there was no connection yet).
+            await setState(.closed)
+            await emit(
+                .closed(code: UInt32(close?.code ?? 1000), reason: close?.reason ?? "", explanation: closeCause.explanation))
+            return
+        }
         let explanation = close ?? CloseExplanation.explain(code: nil, reason: nil)
         if let error {
             lastError = error
@@ -148,24 +187,25 @@ public actor LiveSession {
                     .inputTranscription(
                         turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
             }
-            for part in content.modelTurn?.parts ?? [] {
+            if content.interrupted == true {
+                // The service cut its reply; what follows is a new reply.
+                droppingReply = false
+                await cutReply()
+            }
+            for part in content.modelTurn?.parts ?? [] where !droppingReply {
                 if part.inlineData != nil { modelSpeaking = true }
                 if let text = part.text, part.thought != true {
                     modelSpeaking = true
                     await emit(.text(turn: turn, sequence: nextSequence(), text: text))
                 }
             }
-            if let transcript = content.outputTranscription, let text = transcript.text {
+            if let transcript = content.outputTranscription, let text = transcript.text, !droppingReply {
                 modelSpeaking = true
                 await emit(
                     .outputTranscription(
                         turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
             }
-            if content.interrupted == true {
-                modelSpeaking = false
-                await emit(.interrupted(turn: turn))
-            }
-            if content.generationComplete == true {
+            if content.generationComplete == true, !droppingReply, interruptedTurn != turn {
                 await emit(.generationComplete(turn: turn))
             }
         }
@@ -191,6 +231,7 @@ public actor LiveSession {
             turn += 1
             sequence = 0
             modelSpeaking = false
+            droppingReply = false
             await emit(.turnComplete(turn: ended, reason: message.serverContent?.turnCompleteReason?.rawValue ?? ""))
             await emit(.propertiesChanged(["Turn", "Usage"]))
         } else if message.usageMetadata != nil {
@@ -205,25 +246,39 @@ public actor LiveSession {
 
     // MARK: Owner's calls
 
-    /// Sends a complete user turn of text.
+    /// Sends a complete user turn of text. The service interrupts a reply in progress.
     public func sendText(_ text: String) async throws(DBusError) {
-        guard !text.isEmpty else { throw .invalidArgs("SendText needs a non-empty text") }
-        guard text.utf8.count <= 1 << 20 else {
-            throw .invalidArgs("SendText takes at most 1 MiB of text; this one has \(text.utf8.count) bytes")
+        guard !text.isEmpty else { throw .invalidArgs("SendText needs a non-empty text (1 byte to 1 MiB of UTF-8)") }
+        guard text.utf8.count <= Self.maxTextBytes else {
+            throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
         }
         try await send(.clientContent(.userText(text)))
+        droppingReply = false
     }
 
-    /// Stops the model's current reply; with manual activity detection also sends `activityStart`.
+    /// The largest text ``sendText(_:)`` takes, in UTF-8 bytes.
+    public static let maxTextBytes = 1 << 20
+
+    /// Stops the model's current reply at once: the rest of it (audio, text, transcription and
+    /// its `GenerationComplete`) is dropped and `Interrupted` is emitted. With manual activity
+    /// detection it also sends `activityStart`.
     public func interrupt() async throws(DBusError) {
         _ = try activeConnection()
         if !configuration.automaticActivityDetection {
             try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
         }
         if modelSpeaking {
-            modelSpeaking = false
-            await emit(.interrupted(turn: turn))
+            droppingReply = true
+            await cutReply()
         }
+    }
+
+    /// Reports the current reply as cut short, once per turn.
+    private func cutReply() async {
+        modelSpeaking = false
+        guard interruptedTurn != turn else { return }
+        interruptedTurn = turn
+        await emit(.interrupted(turn: turn))
     }
 
     /// Answers a pending tool call.
@@ -263,12 +318,21 @@ public actor LiveSession {
         if willContinue != true { pendingToolCalls[id] = nil }
     }
 
-    /// Closes the connection; `closed` follows.
-    public func close() async {
-        closeRequested = true
-        guard let connection, state == .active else { return }
+    /// Closes the session for `cause`; `closed` follows. While connecting, the connection attempt
+    /// is abandoned and a caller waiting in ``waitUntilReady()`` gets `InvalidState`.
+    public func close(_ cause: CloseCause) async {
+        guard closeCause == nil, state != .closed else { return }
+        closeCause = cause
+        guard let connection else {
+            resolve(
+                .failure(
+                    DBusError(GatewayError.invalidState, "The session was closed before it was ready: \(cause.explanation)")))
+            connectAttempt?.finish()
+            await setState(.closing)
+            return
+        }
         await setState(.closing)
-        await connection.close(code: 1000, reason: "closed by the client")
+        await connection.close(code: 1000, reason: cause.reason)
     }
 
     private func activeConnection() throws(DBusError) -> LiveConnection {

@@ -159,9 +159,28 @@ let package = Package(
             dependencies: ["LiveProtocol"],
             swiftSettings: strict
         ),
+        .target(
+            name: "BusTestSupport",
+            path: "Tests/BusTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DBusServiceTests",
-            dependencies: ["DBusService"],
+            dependencies: ["DBusService", "BusTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway",
+                "DBusService",
+                "BusTestSupport",
+                "LiveSimulator",
+                "LiveClient",
+                "LiveProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

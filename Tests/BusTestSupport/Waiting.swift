@@ -1,5 +1,5 @@
 /// The first value `operation` produces, or `nil` if `timeout` passes first (a hang becomes a failure, not a stall).
-func withTimeout<T: Sendable>(
+public func withTimeout<T: Sendable>(
     _ timeout: Duration = .seconds(15), _ operation: @escaping @Sendable () async -> T?
 ) async -> T? {
     await withTaskGroup(of: T?.self) { group in
@@ -15,7 +15,7 @@ func withTimeout<T: Sendable>(
 }
 
 /// The next element of a stream, or `nil` on timeout or end.
-func next<T: Sendable>(_ stream: AsyncStream<T>, timeout: Duration = .seconds(15)) async -> T? {
+public func next<T: Sendable>(_ stream: AsyncStream<T>, timeout: Duration = .seconds(15)) async -> T? {
     await withTimeout(timeout) {
         var iterator = stream.makeAsyncIterator()
         return await iterator.next()

@@ -1,3 +1,4 @@
+import BusTestSupport
 import DBusService
 import Foundation
 import Synchronization

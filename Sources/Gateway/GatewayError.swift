@@ -41,6 +41,8 @@ public enum GatewayError {
             DBusError(connectionFailed, error.description)
         case .connectionClosed:
             DBusError(invalidState, "The session's connection is closed.")
+        case .connectionLost(let detail):
+            DBusError(connectionFailed, "The connection failed after setup: \(detail)")
         }
     }
 }

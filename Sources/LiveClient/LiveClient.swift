@@ -72,7 +72,7 @@ public enum LiveClient {
                 try await outbound.write(.custom(frame))
                 let first: FirstFrame
                 do {
-                    first = try await firstFrame(from: reader, timeout: setupTimeout)
+                    first = try await firstFrame(from: reader, outbound: outbound, timeout: setupTimeout)
                 } catch {
                     handshake.fail(.connectionDropped)
                     return
@@ -80,7 +80,6 @@ public enum LiveClient {
                 switch first {
                 case .timedOut:
                     handshake.fail(.timedOut)
-                    try await outbound.close(.goingAway, reason: "setupComplete not received")
                     return
                 case .closed:
                     handshake.fail(.closedDuringSetup)
@@ -112,6 +111,9 @@ public enum LiveClient {
         } catch let error as LiveClientError {
             throw error
         } catch {
+            if handshake.connection != nil {
+                throw LiveClientError.connectionLost(describeConnectError(error, url: url))
+            }
             throw LiveClientError.connectFailed(describeConnectError(error, url: url))
         }
 
@@ -177,19 +179,21 @@ public enum LiveClient {
         case timedOut
     }
 
-    static func firstFrame(from reader: FrameReader, timeout: Duration) async throws -> FirstFrame {
-        try await withThrowingTaskGroup(of: FirstFrame.self) { group in
-            group.addTask {
-                guard let message = try await reader.nextMessage() else { return .closed }
-                return .message(message)
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .timedOut
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? .closed
+    /// Reads the first frame, closing the connection if none arrives within `timeout`. (A pending
+    /// WebSocket read does not end on task cancellation; closing the connection ends it.)
+    static func firstFrame(
+        from reader: FrameReader, outbound: WebSocketOutboundWriter, timeout: Duration
+    ) async throws -> FirstFrame {
+        let expired = Mutex(false)
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            expired.withLock { $0 = true }
+            try await outbound.close(.goingAway, reason: "setupComplete not received")
         }
+        defer { timer.cancel() }
+        let message = try await reader.nextMessage()
+        if expired.withLock({ $0 }) { return .timedOut }
+        return message.map(FirstFrame.message) ?? .closed
     }
 }
 

@@ -18,6 +18,8 @@ public enum LiveClientError: Error, Sendable, CustomStringConvertible {
     case unexpectedFirstMessage(String)
     /// The connection is closed; nothing more can be sent.
     case connectionClosed
+    /// The connection failed after setup (a transport or WebSocket protocol error).
+    case connectionLost(String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum LiveClientError: Error, Sendable, CustomStringConvertible {
             "The first server message was not setupComplete (\(text)); the endpoint may not speak the Live protocol."
         case .connectionClosed:
             "The connection is closed."
+        case .connectionLost(let detail):
+            "The connection failed after setup: \(detail). Reconnect (with the resumption handle) to continue."
         }
     }
 }

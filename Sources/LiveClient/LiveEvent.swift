@@ -36,11 +36,19 @@ public struct LiveEventSequence: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         let reader: FrameReader
 
+        /// The next event; nil when the connection has ended.
+        /// - Throws: ``LiveClientError/connectionLost(_:)`` when the transport fails.
         public mutating func next() async throws -> LiveEvent? {
-            while let message = try await reader.nextMessage() {
-                if let event = FrameReader.decode(message) { return event }
+            do {
+                while let message = try await reader.nextMessage() {
+                    if let event = FrameReader.decode(message) { return event }
+                }
+                return nil
+            } catch let error as LiveClientError {
+                throw error
+            } catch {
+                throw LiveClientError.connectionLost(LiveClient.describeConnectError(error, url: "the service"))
             }
-            return nil
         }
     }
 }

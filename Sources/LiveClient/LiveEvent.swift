@@ -80,18 +80,7 @@ final class FrameReader: @unchecked Sendable {
         } catch {
             let excerpt = String(decoding: bytes.prefix(120), as: UTF8.self)
             return .malformedFrame(
-                MalformedFrame(reason: describeDecodingError(error), size: bytes.count, excerpt: excerpt))
-        }
-    }
-
-    static func describeDecodingError(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
-            DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-        default:
-            return "not JSON"
+                MalformedFrame(reason: LiveJSON.describe(error), size: bytes.count, excerpt: excerpt))
         }
     }
 }

@@ -50,6 +50,18 @@ public enum LiveJSON {
         return encoder
     }
 
+    /// A decoding error in one line: the JSON path and what was wrong there.
+    public static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
+            DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        default:
+            return "not JSON"
+        }
+    }
+
     /// `snake_case` → `snakeCase`; camelCase input is returned unchanged.
     public static func camelCase(_ key: String) -> String {
         guard key.utf8.contains(UInt8(ascii: "_")) else { return key }

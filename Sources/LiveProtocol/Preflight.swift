@@ -92,7 +92,7 @@ public enum Preflight {
         } catch {
             issues.append(
                 PreflightIssue(
-                    rule: "invalid-value", field: "setup", problem: "The setup does not decode: \(describe(error)).",
+                    rule: "invalid-value", field: "setup", problem: "The setup does not decode: \(LiveJSON.describe(error)).",
                     fix: "Check the field's type against the protocol reference."))
         }
         return PreflightReport(issues: issues)
@@ -421,17 +421,6 @@ public enum Preflight {
         guard first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
         return name.unicodeScalars.allSatisfy {
             $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
-            DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-        default:
-            return String(describing: error)
         }
     }
 }

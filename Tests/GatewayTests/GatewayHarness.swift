@@ -15,6 +15,7 @@ struct GatewayHarness: Sendable {
     let simulator: LiveSimulator
     let simulatorAddress: SimulatorAddress
     let logs: LogCapture
+    let group: ServiceGroup
 
     static let name = GatewayConfiguration.busName
     static let manager = GatewayConfiguration.managerPath
@@ -41,7 +42,8 @@ struct GatewayHarness: Sendable {
                 let logger = logs.logger(label: "gateway")
                 let gateway = GatewayService(configuration: gatewayConfiguration, logger: logger)
                 let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [gateway], logger: logger))
-                let harness = GatewayHarness(bus: bus, simulator: simulator, simulatorAddress: address, logs: logs)
+                let harness = GatewayHarness(
+                    bus: bus, simulator: simulator, simulatorAddress: address, logs: logs, group: group)
                 return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { tasks in
                     tasks.addTask { try await group.run() }
                     do {
@@ -58,6 +60,11 @@ struct GatewayHarness: Sendable {
                 }
             }
         }
+    }
+
+    /// Begins the gateway's graceful shutdown (as SIGTERM would).
+    func shutdown() async {
+        await group.triggerGracefulShutdown()
     }
 
     /// Waits until the gateway owns its name.

@@ -1,0 +1,24 @@
+/// A piece of captured audio: S16LE mono samples at the sink's rate (16 kHz by default), the
+/// exact bytes `realtimeInput.audio` carries.
+public struct AudioChunk: Sendable, Equatable {
+    /// Little-endian 16-bit samples, two bytes each.
+    public var bytes: [UInt8]
+
+    /// The number of samples (frames, as the audio is mono).
+    public var sampleCount: Int { bytes.count / 2 }
+
+    /// The samples as integers.
+    public var samples: [Int16] {
+        (0..<sampleCount).map { Int16(bitPattern: UInt16(bytes[2 * $0]) | UInt16(bytes[2 * $0 + 1]) << 8) }
+    }
+}
+
+/// What the virtual sink reports to the session.
+public enum AudioInputEvent: Sendable, Equatable {
+    /// A chunk of captured audio: ``VirtualSink/Configuration/chunkDuration`` long, or shorter
+    /// when it ends a stretch of speech.
+    case audio(AudioChunk)
+    /// The input has been quiet (silent or not playing at all) for
+    /// ``VirtualSink/Configuration/quietAfter`` after sound; send `audioStreamEnd`.
+    case quiet
+}

@@ -1,0 +1,231 @@
+import CPipeWire
+import Logging
+import PipeWireShim
+import Synchronization
+
+/// The virtual microphone `gemini-live-<id>-voice`: apps record the model's voice from it,
+/// S16LE mono at 24 kHz (PipeWire's adapter converts to what the recorder asks for).
+///
+/// The session pushes model audio with ``push(bytes:)``; it queues in a jitter buffer (a
+/// preallocated ``SampleRing``). The realtime process callback starts playing once
+/// ``Configuration/targetDepth`` is queued (or the turn is finished), plays silence when the
+/// buffer is empty, and counts an underrun when it ran dry mid-turn. ``flush()`` drops
+/// everything queued: the next quantum is silent.
+///
+/// A node nobody records from is not scheduled, so nothing drains the buffer then. `push`
+/// notices that (no process callback for ``Configuration/idleAfter``) and keeps only the newest
+/// ``Configuration/targetDepth`` of audio, so a recorder that starts later hears the present,
+/// not a backlog.
+///
+/// `push`, ``finishTurn()`` and ``flush()`` may be called from any thread; they serialize on a
+/// small lock that the realtime thread never takes.
+public final class VirtualMicrophone: @unchecked Sendable {
+    /// How the microphone plays.
+    public struct Configuration: Sendable {
+        /// The sample rate of pushed audio (the Live API sends 24 kHz).
+        public var sampleRate: Int
+        /// How much audio to queue before playing starts (and again after an underrun).
+        public var targetDepth: Duration
+        /// The most audio the buffer holds; older audio is dropped to make room.
+        public var capacity: Duration
+        /// With no process callback for this long, nobody records: keep only the target depth.
+        public var idleAfter: Duration
+        /// `media.class`: `Audio/Source/Virtual` (see ``NodeProperties``) or `Audio/Source`.
+        public var mediaClass: String
+        /// `node.latency`: the quantum the node asks the graph for.
+        public var nodeLatency: String
+
+        /// The defaults: 24 kHz, a 60 ms target, a 30 s buffer, idle after 250 ms.
+        public init(
+            sampleRate: Int = 24_000,
+            targetDepth: Duration = .milliseconds(60),
+            capacity: Duration = .seconds(30),
+            idleAfter: Duration = .milliseconds(250),
+            mediaClass: String = "Audio/Source/Virtual",
+            nodeLatency: String = "1024/48000"
+        ) {
+            self.sampleRate = sampleRate
+            self.targetDepth = targetDepth
+            self.capacity = capacity
+            self.idleAfter = idleAfter
+            self.mediaClass = mediaClass
+            self.nodeLatency = nodeLatency
+        }
+    }
+
+    /// The node name, `gemini-live-<id>-voice`.
+    public let name: String
+
+    private let pipeWire: PipeWireLoop
+    private let configuration: Configuration
+    private let targetSamples: Int
+    private let idleNanos: Int
+    private let ring: SampleRing
+    private let logger: Logger
+    private let producer = Mutex(())
+
+    // Shared with the realtime thread.
+    private let playedFrames = Atomic<Int>(0)
+    private let underrunCount = Atomic<Int>(0)
+    private let droppedFrames = Atomic<Int>(0)
+    private let lastProcessNanos = Atomic<Int>(0)
+    private let turnFinished = Atomic<Bool>(true)
+    private let largestCallbackFrames = Atomic<Int>(0)
+    // Realtime thread only.
+    private var playing = false
+
+    /// The stream the realtime callback uses (a `pw_stream *` bit pattern, 0 when none).
+    private let realtimeStream = Atomic<UInt>(0)
+
+    // Guarded by the loop lock.
+    private var node: StreamNode?
+
+    init(pipeWire: PipeWireLoop, name: String, description: String, configuration: Configuration,
+         logger: Logger) throws(AudioNodesError) {
+        self.pipeWire = pipeWire
+        self.name = name
+        self.configuration = configuration
+        self.logger = logger
+        targetSamples = Int(configuration.targetDepth.seconds * Double(configuration.sampleRate))
+        idleNanos = Int(configuration.idleAfter.nanoseconds)
+        ring = SampleRing(minimumCapacity: max(targetSamples * 2,
+                                               Int(configuration.capacity.seconds * Double(configuration.sampleRate))))
+        let properties = NodeProperties.microphone(name: name, description: description, role: "Assistant",
+                                                   mediaClass: configuration.mediaClass,
+                                                   latency: configuration.nodeLatency)
+        let owner = Unmanaged.passUnretained(self).toOpaque()
+        try pipeWire.withLock { () throws(AudioNodesError) in
+            node = try StreamNode(
+                core: try pipeWire.coreLocked(), properties: properties, direction: SPA_DIRECTION_OUTPUT,
+                rate: UInt32(configuration.sampleRate),
+                process: { data in
+                    guard let data else { return }
+                    Unmanaged<VirtualMicrophone>.fromOpaque(data).takeUnretainedValue().process()
+                },
+                stateChanged: { data, _, state, error in
+                    guard let data else { return }
+                    Unmanaged<VirtualMicrophone>.fromOpaque(data).takeUnretainedValue().stateChanged(state, error)
+                },
+                owner: owner)
+            realtimeStream.store(node.flatMap { $0.stream }.map { UInt(bitPattern: $0) } ?? 0, ordering: .releasing)
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Frames of pushed audio played into the graph so far (silence not counted).
+    public var framesPlayed: Int { playedFrames.load(ordering: .relaxed) }
+    /// How often the buffer ran dry in the middle of a turn.
+    public var underruns: Int { underrunCount.load(ordering: .relaxed) }
+    /// Frames dropped without playing: flushed, overflowed, or stale while nobody recorded.
+    public var framesDropped: Int { droppedFrames.load(ordering: .relaxed) }
+    /// Audio queued now, in milliseconds.
+    public var bufferedMilliseconds: Int { ring.count * 1000 / configuration.sampleRate }
+    /// The largest buffer one process callback asked for, in frames (a measure of the quantum).
+    public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
+
+    /// The PipeWire node id, once the node exists in the graph.
+    public var nodeID: UInt32? { pipeWire.withLock { node?.nodeIDLocked } }
+
+    /// Queues model audio: S16LE mono bytes at ``Configuration/sampleRate`` (a trailing odd byte
+    /// is ignored). Starts a turn if none is running.
+    public func push(bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count / 2
+        producer.withLock { _ in
+            turnFinished.store(false, ordering: .releasing)
+            let room = ring.capacity - count
+            if ring.count > room {
+                droppedFrames.add(ring.discard(keepingNewest: max(0, room)), ordering: .relaxed)
+            }
+            let skipped = max(0, count - ring.capacity)
+            _ = ring.write(bytes: base + 2 * skipped, sampleCount: count - skipped)
+            droppedFrames.add(skipped, ordering: .relaxed)
+            if monotonicNanoseconds() - lastProcessNanos.load(ordering: .relaxed) > idleNanos {
+                droppedFrames.add(ring.discard(keepingNewest: targetSamples), ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Queues model audio from an array of S16LE bytes.
+    public func push(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { push(bytes: $0) }
+    }
+
+    /// Marks the end of the model's turn: the rest plays out without waiting for the target
+    /// depth, and running dry is no underrun.
+    public func finishTurn() {
+        producer.withLock { _ in turnFinished.store(true, ordering: .releasing) }
+    }
+
+    /// Drops all queued audio (on Interrupt or the model's `interrupted`): the microphone is
+    /// silent from the next quantum on. Audio pushed afterwards plays normally.
+    public func flush() {
+        producer.withLock { _ in
+            turnFinished.store(true, ordering: .releasing)
+            droppedFrames.add(ring.discard(keepingNewest: 0), ordering: .relaxed)
+        }
+    }
+
+    /// Removes the node. Idempotent.
+    public func close() {
+        pipeWire.withLock {
+            realtimeStream.store(0, ordering: .releasing)
+            node?.destroyLocked()
+            node = nil
+        }
+    }
+
+    // MARK: Realtime thread: copy, count. Nothing else.
+
+    private func process() {
+        guard let stream = OpaquePointer(bitPattern: realtimeStream.load(ordering: .acquiring)),
+              let buffer = pw_stream_dequeue_buffer(stream)
+        else { return }
+        defer { pw_stream_queue_buffer(stream, buffer) }
+        guard let spaBuffer = buffer.pointee.buffer, spaBuffer.pointee.n_datas > 0,
+              let data = spaBuffer.pointee.datas, let samples = data.pointee.data,
+              let chunk = data.pointee.chunk
+        else { return }
+        lastProcessNanos.store(monotonicNanoseconds(), ordering: .relaxed)
+        var frames = Int(data.pointee.maxsize) / 2
+        if buffer.pointee.requested > 0 { frames = min(frames, Int(buffer.pointee.requested)) }
+        if frames > largestCallbackFrames.load(ordering: .relaxed) {
+            largestCallbackFrames.store(frames, ordering: .relaxed)
+        }
+        let finished = turnFinished.load(ordering: .acquiring)
+        let available = ring.count
+        if !playing, available >= max(targetSamples, 1) || (finished && available > 0) {
+            playing = true
+        }
+        var delivered = 0
+        if playing {
+            delivered = ring.read(into: samples, count: min(available, frames))
+            if delivered < frames {
+                playing = false
+                if !finished { underrunCount.add(1, ordering: .relaxed) }
+            }
+        }
+        if delivered < frames {
+            (samples + 2 * delivered).initializeMemory(as: UInt8.self, repeating: 0, count: 2 * (frames - delivered))
+        }
+        playedFrames.add(delivered, ordering: .relaxed)
+        chunk.pointee.offset = 0
+        chunk.pointee.stride = 2
+        chunk.pointee.size = UInt32(2 * frames)
+    }
+
+    // MARK: Loop thread
+
+    private func stateChanged(_ state: pw_stream_state, _ error: UnsafePointer<CChar>?) {
+        let text = String(cString: pw_stream_state_as_string(state))
+        if let error {
+            logger.warning("voice node error", metadata: ["node": "\(name)", "state": "\(text)",
+                                                         "error": "\(String(cString: error))"])
+        } else {
+            logger.debug("voice node state", metadata: ["node": "\(name)", "state": "\(text)"])
+        }
+    }
+}

@@ -22,6 +22,7 @@ final class ConnectionCore: @unchecked Sendable {
     var objects: [DBusObjectPath: ExportedObject] = [:]
     var managers: Set<DBusObjectPath> = []
     var nameWatches: [UInt64: WeakNameOwnerWatch] = [:]
+    var signalSubscriptions: [UInt64: WeakSignalSubscription] = [:]
     var nextWatchID: UInt64 = 0
     /// The newest handler task per caller and object; each new call waits for it, so one peer's calls to one object
     /// run in arrival order while different peers and objects proceed concurrently.
@@ -191,8 +192,9 @@ final class ConnectionCore: @unchecked Sendable {
             queue.async { self.shutdown(.lost) }
         case ("org.freedesktop.DBus", "NameOwnerChanged") where message.sender == "org.freedesktop.DBus":
             handleNameOwnerChanged(message)
+            deliverToSubscriptions(message)
         default:
-            break
+            deliverToSubscriptions(message)
         }
     }
 
@@ -311,6 +313,8 @@ final class ConnectionCore: @unchecked Sendable {
         for reply in Array(pendingReplies.values) { reply.fail(Self.disconnectedError) }
         for entry in nameWatches.values { entry.watch?.continuation.finish() }
         nameWatches = [:]
+        for entry in signalSubscriptions.values { entry.subscription?.continuation.finish() }
+        signalSubscriptions = [:]
         callChains = [:]
         objects = [:]
         managers = []

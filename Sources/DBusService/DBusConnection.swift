@@ -149,6 +149,16 @@ public final class DBusConnection: Sendable {
         try await core.emitPropertiesChanged(path: path, interface: interface, changed: changed, invalidated: invalidated)
     }
 
+    /// Subscribes to signals other connections emit (`AddMatch`), delivered as an `AsyncStream`.
+    ///
+    /// The bus routes only matching signals to this connection; the connection also checks each signal against the
+    /// rule, so several subscriptions on one connection each see only their own. A well-known ``DBusMatchRule/sender``
+    /// is resolved to its owner when the subscription starts.
+    /// - Throws: ``DBusError`` for invalid names in the rule, a closed connection, or a bus that refuses the rule.
+    public func subscribe(to rule: DBusMatchRule) async throws(DBusError) -> SignalSubscription {
+        try await core.subscribe(to: rule)
+    }
+
     // MARK: Calls
 
     /// Calls a method on another connection and returns the reply's values.

@@ -16,6 +16,8 @@ public final class GatewayService: Service, Sendable {
     private let configuration: GatewayConfiguration
     private let logger: Logger
     private let registry = Mutex(Registry())
+    /// Set when graceful shutdown begins (the WebSocket layer then closes every connection itself).
+    private let shuttingDown = Mutex(false)
     private let requests: AsyncStream<LiveSession>
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
 
@@ -65,6 +67,7 @@ public final class GatewayService: Service, Sendable {
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {
+            self.shuttingDown.withLock { $0 = true }
             self.requestContinuation.finish()
         }
         logger.notice("stopped")
@@ -164,6 +167,7 @@ public final class GatewayService: Service, Sendable {
         let session = LiveSession(
             id: id, owner: call.sender, configuration: parsed.configuration, setup: setup,
             detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout,
+            endingCause: { [weak self] in self?.shuttingDown.withLock { $0 } == true ? .shutdown : nil },
             emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
         let admitted = registry.withLock { registry -> Bool in
             let owned = registry.sessions.filter { $0.session.owner == call.sender }.count

@@ -47,16 +47,23 @@ public actor LiveSession {
     /// When the owner last called a method.
     public private(set) var lastCall = ContinuousClock.now
     private let emit: @Sendable (SessionEvent) async -> Void
+    private let endingCause: @Sendable () -> CloseCause?
 
     /// A session for `owner`; it does nothing until ``run(client:logger:)``.
+    ///
+    /// `endingCause` tells why the connection may end without a ``close(_:)`` reaching the session
+    /// first: on graceful shutdown the WebSocket layer closes every connection by itself, so the
+    /// gateway answers `.shutdown` from then on.
     public init(
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
-        idleTimeout: Duration = .seconds(600), emit: @escaping @Sendable (SessionEvent) async -> Void
+        idleTimeout: Duration = .seconds(600), endingCause: @escaping @Sendable () -> CloseCause? = { nil },
+        emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
         self.id = id
         self.owner = owner
         self.detachedUserID = detachedUserID
         self.idleTimeout = idleTimeout
+        self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
         self.emit = emit
@@ -96,6 +103,7 @@ public actor LiveSession {
             }
             await finish(outcome.close)
         } catch let error as LiveClientError {
+            adoptEndingCause()
             fail(GatewayError.from(error))
             await finish(nil, error: error.description)
         } catch {
@@ -138,6 +146,7 @@ public actor LiveSession {
 
     private func finish(_ close: CloseExplanation?, error: String? = nil) async {
         guard state != .closed else { return }
+        adoptEndingCause()
         resolve(.failure(DBusError(GatewayError.connectionFailed, error ?? close?.description ?? "The connection ended.")))
         connection = nil
         connectAttempt = nil
@@ -324,15 +333,24 @@ public actor LiveSession {
         guard closeCause == nil, state != .closed else { return }
         closeCause = cause
         guard let connection else {
-            resolve(
-                .failure(
-                    DBusError(GatewayError.invalidState, "The session was closed before it was ready: \(cause.explanation)")))
+            resolve(.failure(Self.closedBeforeReady(cause)))
             connectAttempt?.finish()
             await setState(.closing)
             return
         }
         await setState(.closing)
         await connection.close(code: 1000, reason: cause.reason)
+    }
+
+    /// Takes the gateway's reason when the connection ended without a ``close(_:)`` (shutdown).
+    private func adoptEndingCause() {
+        guard closeCause == nil, let cause = endingCause() else { return }
+        closeCause = cause
+        resolve(.failure(Self.closedBeforeReady(cause)))
+    }
+
+    private static func closedBeforeReady(_ cause: CloseCause) -> DBusError {
+        DBusError(GatewayError.invalidState, "The session was closed before it was ready: \(cause.explanation)")
     }
 
     private func activeConnection() throws(DBusError) -> LiveConnection {

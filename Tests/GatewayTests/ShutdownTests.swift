@@ -34,4 +34,23 @@ struct ShutdownTests {
             #expect(owned.status != 0, "the name is released")
         }
     }
+
+    @Test("graceful shutdown with active sessions: every Closed explains the shutdown, though the transport closes too")
+    func gracefulShutdownInProcess() async throws {
+        try await G.with { gateway in
+            let monitor = try await gateway.monitorSignals()
+            let owner = try await OwnClient.connect(gateway)
+            var paths: [String] = []
+            for _ in 0..<4 { paths.append(try await owner.startSession()) }
+            await gateway.shutdown()
+            let released = await eventually { (try? await gateway.bus.busctl("status", G.name))?.status != 0 }
+            #expect(released)
+            let log = MonitorLog(await monitor.stop().stdout)
+            for path in paths {
+                let closed = log.signals(G.sessionInterface, "Closed", path: path).first
+                #expect(closed?.values("string").last == "The gateway is shutting down; start a new session once it runs again.", "\(path)")
+            }
+            await owner.close()
+        }
+    }
 }

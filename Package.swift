@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "gemini-live-gateway", targets: ["GeminiLiveGateway"]),
         .executable(name: "gemini-live-simulator", targets: ["GeminiLiveSimulator"]),
+        .executable(name: "gemini-live", targets: ["GeminiLiveCLI"]),
         .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
         .executable(name: "live-turn", targets: ["LiveTurn"]),
         .library(name: "LiveProtocol", targets: ["LiveProtocol"]),
@@ -121,6 +122,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "GeminiLiveCLI",
+            dependencies: [
+                "DBusService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/gemini-live",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "GeminiLiveSimulator",
             dependencies: [
                 "LiveSimulator",
@@ -172,6 +182,21 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
+                "Gateway",
+                "DBusService",
+                "BusTestSupport",
+                "LiveSimulator",
+                "LiveClient",
+                "LiveProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeminiLiveCLITests",
+            dependencies: [
+                "GeminiLiveCLI",
                 "Gateway",
                 "DBusService",
                 "BusTestSupport",

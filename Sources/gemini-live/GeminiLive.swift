@@ -19,35 +19,27 @@ struct GeminiLive: AsyncParsableCommand {
 
     /// Parses the command line and runs the chosen command, mapping failures to the exit convention.
     static func main() async {
-        let command: any ParsableCommand
         do {
-            command = try parseAsRoot()
-        } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Foundation.exit(0)
-            }
-            Terminal.standardError(message)
-            Foundation.exit(2)
-        }
-        do {
+            var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
-                var syncCommand = command
-                try syncCommand.run()
+                try command.run()
             }
             Foundation.exit(0)
         } catch let failure as CLIFailure {
             Terminal.standardError("gemini-live: \(failure.description)")
             Foundation.exit(1)
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
         } catch {
-            Terminal.standardError("gemini-live: \(error)")
-            Foundation.exit(1)
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { Terminal.standardError(message) }
+            // ArgumentParser reports bad usage as EX_USAGE (64); the convention here is 2.
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }

@@ -60,9 +60,12 @@ struct CommandTests {
             let started = try await cli.run("start", "--tools", tools.path, "--json")
             #expect(started.status == 0, "\(started.stderr)")
             let path = try #require(jsonLines(started.stdout).first?["session"] as? String)
-            let watcher = try await cli.watch("--session", path, "--turns", "1")
+            let watcher = try await cli.watch("--session", path)
             _ = try await cli.run("say", "--session", path, #"call get_weather {"city": "Paris"}"#)
-            let result = try #require(await withTimeout { await watcher.finish() })
+            // The model waits for the tool's answer, so the turn stays open: stop the watcher once it showed the call.
+            let shown = await eventually { watcher.stdout.contains("Paris") }
+            let result = await watcher.stop()
+            #expect(shown, "\(result.stdout)")
             #expect(result.stdout.contains("⚙ tool call get_weather("), "\(result.stdout)")
             #expect(result.stdout.contains("Paris"), "\(result.stdout)")
             _ = try await cli.run("close", "--session", path)

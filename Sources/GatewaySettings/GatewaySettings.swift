@@ -1,0 +1,138 @@
+import LiveProtocol
+
+/// The gateway's configuration file, `$XDG_CONFIG_HOME/gemini-live-gateway/config.toml`: defaults for new
+/// sessions, the endpoint, the key file and the audio buffers.
+///
+/// Precedence, per setting: StartSession options > this file > built-in defaults. Every field is optional; a
+/// missing field keeps the built-in default.
+/// ```toml
+/// model = "gemini-3.8-live"
+/// voice = "Kore"
+/// language = "en-US"
+/// key_file = "~/.config/gemini-live-gateway/api-key"
+///
+/// [endpoint]
+/// url = "wss://generativelanguage.googleapis.com"
+/// api_version = "v1beta"
+///
+/// [vad]
+/// start_sensitivity = "high"
+/// silence_duration_ms = 500
+///
+/// [audio]
+/// chunk_ms = 40
+/// jitter_buffer_ms = 80
+/// ```
+public struct GatewaySettings: Sendable, Hashable {
+    /// The model of sessions that name none.
+    public var model: String?
+    /// The prebuilt voice of sessions that name none.
+    public var voice: String?
+    /// The spoken reply's language (BCP-47) of sessions that name none.
+    public var language: String?
+    /// The API key file (mode 0600); `~` is expanded.
+    public var keyFile: String?
+    /// The Live endpoint.
+    public var endpoint: Endpoint
+    /// Voice-activity detection defaults.
+    public var vad: VoiceActivity
+    /// Audio buffer sizes.
+    public var audio: Audio
+
+    /// Settings with nothing set: every built-in default applies.
+    public init(
+        model: String? = nil, voice: String? = nil, language: String? = nil, keyFile: String? = nil,
+        endpoint: Endpoint = Endpoint(), vad: VoiceActivity = VoiceActivity(), audio: Audio = Audio()
+    ) {
+        self.model = model
+        self.voice = voice
+        self.language = language
+        self.keyFile = keyFile
+        self.endpoint = endpoint
+        self.vad = vad
+        self.audio = audio
+    }
+
+    /// The `[endpoint]` table.
+    public struct Endpoint: Sendable, Hashable {
+        /// Base URL of a Live endpoint (`ws://` or `wss://`), e.g. a `gemini-live-simulator`.
+        public var url: String?
+        /// Gemini API version: `v1beta`, `v1alpha` or `v1`.
+        public var apiVersion: String?
+
+        public init(url: String? = nil, apiVersion: String? = nil) {
+            self.url = url
+            self.apiVersion = apiVersion
+        }
+    }
+
+    /// The `[vad]` table: the service's voice-activity detection.
+    public struct VoiceActivity: Sendable, Hashable {
+        /// Turn automatic detection off (the client marks speech itself).
+        public var disabled: Bool?
+        /// How readily speech is detected to start.
+        public var startSensitivity: Sensitivity?
+        /// How readily speech is detected to end.
+        public var endSensitivity: Sensitivity?
+        /// Milliseconds of speech before a start is committed.
+        public var prefixPaddingMs: Int?
+        /// Milliseconds of silence that end the user's turn.
+        public var silenceDurationMs: Int?
+
+        public init(
+            disabled: Bool? = nil, startSensitivity: Sensitivity? = nil, endSensitivity: Sensitivity? = nil,
+            prefixPaddingMs: Int? = nil, silenceDurationMs: Int? = nil
+        ) {
+            self.disabled = disabled
+            self.startSensitivity = startSensitivity
+            self.endSensitivity = endSensitivity
+            self.prefixPaddingMs = prefixPaddingMs
+            self.silenceDurationMs = silenceDurationMs
+        }
+
+        /// Whether any field is set.
+        public var isEmpty: Bool { self == VoiceActivity() }
+    }
+
+    /// A detection sensitivity.
+    public enum Sensitivity: String, Sendable, Hashable, CaseIterable {
+        case high
+        case low
+    }
+
+    /// The `[audio]` table: sizes the audio nodes use.
+    public struct Audio: Sendable, Hashable {
+        /// Milliseconds of microphone audio per message to the service (10 … 1000; default 40).
+        public var chunkMs: Int?
+        /// Milliseconds of model audio buffered before playback starts (0 … 2000; default 80).
+        public var jitterBufferMs: Int?
+
+        public init(chunkMs: Int? = nil, jitterBufferMs: Int? = nil) {
+            self.chunkMs = chunkMs
+            self.jitterBufferMs = jitterBufferMs
+        }
+
+        /// Allowed `chunk_ms`.
+        public static let chunkRange = 10...1000
+        /// Allowed `jitter_buffer_ms`.
+        public static let jitterBufferRange = 0...2000
+    }
+
+    /// The session defaults with this file's settings applied over `builtIn`.
+    public func sessionDefaults(over builtIn: SessionConfiguration) -> SessionConfiguration {
+        var configuration = builtIn
+        if let model { configuration.model = model }
+        if let voice { configuration.voice = voice }
+        if let language { configuration.language = language }
+        if !vad.isEmpty {
+            var detection = configuration.activityDetection ?? AutomaticActivityDetection()
+            if let disabled = vad.disabled { detection.disabled = disabled }
+            if let start = vad.startSensitivity { detection.startOfSpeechSensitivity = start == .high ? .high : .low }
+            if let end = vad.endSensitivity { detection.endOfSpeechSensitivity = end == .high ? .high : .low }
+            if let padding = vad.prefixPaddingMs { detection.prefixPaddingMs = padding }
+            if let silence = vad.silenceDurationMs { detection.silenceDurationMs = silence }
+            configuration.activityDetection = detection
+        }
+        return configuration
+    }
+}

@@ -1,0 +1,170 @@
+import TOMLKit
+
+/// Reads ``GatewaySettings`` out of TOML text: syntax errors carry TOMLKit's line and column, type and value
+/// errors name the key and the line it is on, unknown keys are refused with the known ones listed (a typo must
+/// not silently fall back to a default).
+struct SettingsParser {
+    let text: String
+    let path: String?
+
+    func parse() throws(SettingsError) -> GatewaySettings {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw SettingsError(
+                path: path, line: error.source.begin.line, column: error.source.begin.column,
+                problem: "not valid TOML: \(error.description)",
+                fix: "correct the syntax at that position (strings need quotes, tables are written [name])")
+        } catch {
+            throw SettingsError(path: path, problem: "not valid TOML: \(error)", fix: "correct the file's syntax")
+        }
+        try rejectUnknown(root, table: nil, known: ["model", "voice", "language", "key_file", "endpoint", "vad", "audio"])
+        var settings = GatewaySettings()
+        settings.model = try nonEmptyString(root, "model", table: nil, example: "\"gemini-3.8-live\"")
+        settings.voice = try nonEmptyString(root, "voice", table: nil, example: "\"Kore\"")
+        settings.language = try nonEmptyString(root, "language", table: nil, example: "\"en-US\"")
+        settings.keyFile = try nonEmptyString(root, "key_file", table: nil, example: "\"~/.config/gemini-live-gateway/api-key\"")
+
+        if let endpoint = try table(root, "endpoint") {
+            try rejectUnknown(endpoint, table: "endpoint", known: ["url", "api_version"])
+            if let url = try nonEmptyString(endpoint, "url", table: "endpoint", example: "\"wss://generativelanguage.googleapis.com\"") {
+                guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
+                    throw failure("endpoint", "url", "must start with ws:// or wss://, got \"\(url)\"", fix: "write e.g. url = \"wss://generativelanguage.googleapis.com\"")
+                }
+                settings.endpoint.url = url
+            }
+            if let version = try nonEmptyString(endpoint, "api_version", table: "endpoint", example: "\"v1beta\"") {
+                guard ["v1beta", "v1alpha", "v1"].contains(version) else {
+                    throw failure("endpoint", "api_version", "must be v1beta, v1alpha or v1, got \"\(version)\"", fix: "write api_version = \"v1beta\"")
+                }
+                settings.endpoint.apiVersion = version
+            }
+        }
+
+        if let vad = try table(root, "vad") {
+            try rejectUnknown(
+                vad, table: "vad",
+                known: ["disabled", "start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms"])
+            settings.vad.disabled = try bool(vad, "disabled", table: "vad")
+            settings.vad.startSensitivity = try sensitivity(vad, "start_sensitivity")
+            settings.vad.endSensitivity = try sensitivity(vad, "end_sensitivity")
+            settings.vad.prefixPaddingMs = try integer(vad, "prefix_padding_ms", table: "vad", range: 0...10_000)
+            settings.vad.silenceDurationMs = try integer(vad, "silence_duration_ms", table: "vad", range: 0...10_000)
+        }
+
+        if let audio = try table(root, "audio") {
+            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_buffer_ms"])
+            settings.audio.chunkMs = try integer(audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange)
+            settings.audio.jitterBufferMs = try integer(
+                audio, "jitter_buffer_ms", table: "audio", range: GatewaySettings.Audio.jitterBufferRange)
+        }
+        return settings
+    }
+
+    // MARK: Typed reads
+
+    private func table(_ root: TOMLTable, _ key: String) throws(SettingsError) -> TOMLTable? {
+        guard let value = root[key] else { return nil }
+        guard let table = value.table else {
+            throw failure(nil, key, "must be a table, got \(describe(value.type))", fix: "write it as a [\(key)] section")
+        }
+        return table
+    }
+
+    private func nonEmptyString(_ table: TOMLTable, _ key: String, table name: String?, example: String) throws(SettingsError) -> String? {
+        guard let value = table[key] else { return nil }
+        guard let string = value.string else {
+            throw failure(name, key, "must be a string, got \(describe(value.type))", fix: "write \(key) = \(example)")
+        }
+        guard !string.isEmpty else { throw failure(name, key, "must not be empty", fix: "write \(key) = \(example), or remove the line") }
+        return string
+    }
+
+    private func bool(_ table: TOMLTable, _ key: String, table name: String?) throws(SettingsError) -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let bool = value.bool else {
+            throw failure(name, key, "must be true or false, got \(describe(value.type))", fix: "write \(key) = true (no quotes)")
+        }
+        return bool
+    }
+
+    private func integer(_ table: TOMLTable, _ key: String, table name: String?, range: ClosedRange<Int>) throws(SettingsError) -> Int? {
+        guard let value = table[key] else { return nil }
+        guard value.type == .int, let integer = value.int else {
+            throw failure(
+                name, key, "must be an integer number of milliseconds, got \(describe(value.type))",
+                fix: "write \(key) = \(range.lowerBound + (range.upperBound - range.lowerBound) / 10) (no quotes, no unit)")
+        }
+        guard range.contains(integer) else {
+            throw failure(name, key, "must be within \(range.lowerBound)…\(range.upperBound), got \(integer)", fix: "choose a value in that range")
+        }
+        return integer
+    }
+
+    private func sensitivity(_ table: TOMLTable, _ key: String) throws(SettingsError) -> GatewaySettings.Sensitivity? {
+        guard let text = try nonEmptyString(table, key, table: "vad", example: "\"high\"") else { return nil }
+        guard let sensitivity = GatewaySettings.Sensitivity(rawValue: text.lowercased()) else {
+            throw failure("vad", key, "must be \"high\" or \"low\", got \"\(text)\"", fix: "write \(key) = \"high\" or \"low\"")
+        }
+        return sensitivity
+    }
+
+    private func rejectUnknown(_ table: TOMLTable, table name: String?, known: [String]) throws(SettingsError) {
+        guard let unknown = table.keys.filter({ !known.contains($0) }).sorted().first else { return }
+        throw failure(
+            name, unknown, "is not a known setting" + (name.map { " of [\($0)]" } ?? ""),
+            fix: "remove it or correct its spelling; known: \(known.joined(separator: ", "))")
+    }
+
+    private func describe(_ type: TOMLType) -> String {
+        switch type {
+        case .int: "an integer"
+        case .double: "a floating-point number"
+        case .string: "a string"
+        case .bool: "a boolean"
+        case .table: "a table"
+        case .array: "an array"
+        default: "a date or time"
+        }
+    }
+
+    // MARK: Locating keys
+
+    private func failure(_ table: String?, _ key: String, _ problem: String, fix: String) -> SettingsError {
+        SettingsError(
+            path: path, line: line(of: key, in: table), key: table.map { "\($0).\(key)" } ?? key, problem: problem,
+            fix: fix)
+    }
+
+    /// The 1-based line where `key` is assigned inside `[table]` (or at the top level, or as a `[key]` header).
+    func line(of key: String, in table: String?) -> Int? {
+        var current: String?
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
+            if line.hasPrefix("[") {
+                let name = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: " \t\"")
+                if table == nil, name == key { return index + 1 }
+                current = name
+                continue
+            }
+            guard current == table else { continue }
+            let name = line.prefix { $0 != "=" }.trimmingCharacters(in: " \t\"'")
+            if name == key, line.contains("=") { return index + 1 }
+        }
+        return nil
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
+        self[(firstIndex { !predicate($0) } ?? endIndex)...]
+    }
+
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var text = self
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GatewaySettings
+import LiveProtocol
+import Testing
+
+@Suite("Configuration file")
+struct SettingsParsingTests {
+    static let complete = """
+        # every setting
+        model = "gemini-3.8-live"
+        voice = "Kore"
+        language = "en-US"
+        key_file = "~/keys/gemini"
+
+        [endpoint]
+        url = "ws://127.0.0.1:4000"
+        api_version = "v1alpha"
+
+        [vad]
+        disabled = false
+        start_sensitivity = "high"
+        end_sensitivity = "LOW"
+        prefix_padding_ms = 20
+        silence_duration_ms = 500
+
+        [audio]
+        chunk_ms = 40
+        jitter_buffer_ms = 80
+        """
+
+    @Test("every setting is read")
+    func complete() throws {
+        let settings = try GatewaySettings.parse(Self.complete)
+        #expect(settings.model == "gemini-3.8-live")
+        #expect(settings.voice == "Kore")
+        #expect(settings.language == "en-US")
+        #expect(settings.keyFile == "~/keys/gemini")
+        #expect(settings.endpoint == .init(url: "ws://127.0.0.1:4000", apiVersion: "v1alpha"))
+        #expect(
+            settings.vad
+                == .init(disabled: false, startSensitivity: .high, endSensitivity: .low, prefixPaddingMs: 20, silenceDurationMs: 500))
+        #expect(settings.audio == .init(chunkMs: 40, jitterBufferMs: 80))
+    }
+
+    @Test("an empty file sets nothing")
+    func empty() throws {
+        #expect(try GatewaySettings.parse("") == GatewaySettings())
+        #expect(try GatewaySettings.parse("# only a comment\n") == GatewaySettings())
+    }
+
+    @Test("a syntax error reports TOMLKit's line and column")
+    func syntax() {
+        let error = #expect(throws: SettingsError.self) {
+            try GatewaySettings.parse("model = \"a\"\nvoice = Kore\n", path: "config.toml")
+        }
+        #expect(error?.line == 2)
+        #expect(error?.column != nil)
+        #expect(error?.description.hasPrefix("config.toml:2:") == true)
+        #expect(error?.description.contains("Fix:") == true)
+    }
+
+    @Test("a value of the wrong type names its key, the line it is on and a fix", arguments: [
+        ("[vad]\nsilence_duration_ms = \"500\"\n", "vad.silence_duration_ms", 2, "integer"),
+        ("model = \"m\"\n\n[audio]\nchunk_ms = 2.5\n", "audio.chunk_ms", 4, "integer"),
+        ("voice = 3\n", "voice", 1, "string"),
+        ("[vad]\ndisabled = \"yes\"\n", "vad.disabled", 2, "true or false"),
+        ("vad = 1\n", "vad", 1, "table"),
+    ])
+    func wrongType(text: String, key: String, line: Int, expected: String) {
+        let error = #expect(throws: SettingsError.self) { try GatewaySettings.parse(text) }
+        #expect(error?.key == key)
+        #expect(error?.line == line)
+        #expect(error?.problem.contains(expected) == true, "\(String(describing: error))")
+    }
+
+    @Test("bad values and unknown keys are refused with what is allowed", arguments: [
+        ("[vad]\nstart_sensitivity = \"medium\"\n", "vad.start_sensitivity", "\"high\" or \"low\""),
+        ("[audio]\nchunk_ms = 5\n", "audio.chunk_ms", "10…1000"),
+        ("[audio]\njitter_buffer_ms = 5000\n", "audio.jitter_buffer_ms", "0…2000"),
+        ("[endpoint]\nurl = \"https://example.com\"\n", "endpoint.url", "ws://"),
+        ("[endpoint]\napi_version = \"v2\"\n", "endpoint.api_version", "v1beta"),
+        ("modle = \"x\"\n", "modle", "not a known setting"),
+        ("[vad]\nsilence_ms = 3\n", "vad.silence_ms", "not a known setting"),
+        ("model = \"\"\n", "model", "empty"),
+    ])
+    func badValues(text: String, key: String, expected: String) {
+        let error = #expect(throws: SettingsError.self) { try GatewaySettings.parse(text) }
+        #expect(error?.key == key)
+        #expect(error?.line != nil)
+        #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
+    }
+
+    @Test("precedence: the file's settings replace built-in defaults, unset ones keep them")
+    func precedence() throws {
+        var builtIn = SessionConfiguration()
+        builtIn.model = "built-in-model"
+        builtIn.voice = "Puck"
+        let settings = try GatewaySettings.parse("voice = \"Kore\"\n[vad]\nsilence_duration_ms = 700\n")
+        let defaults = settings.sessionDefaults(over: builtIn)
+        #expect(defaults.model == "built-in-model")
+        #expect(defaults.voice == "Kore")
+        #expect(defaults.activityDetection?.silenceDurationMs == 700)
+        #expect(defaults.activityDetection?.startOfSpeechSensitivity == nil)
+        #expect(GatewaySettings().sessionDefaults(over: builtIn) == builtIn)
+    }
+
+    @Test("files: the default path follows XDG_CONFIG_HOME, a missing file is optional unless required, ~ expands")
+    func files() throws {
+        #expect(GatewaySettings.defaultPath(environment: ["XDG_CONFIG_HOME": "/x"]) == "/x/gemini-live-gateway/config.toml")
+        #expect(GatewaySettings.defaultPath(environment: ["HOME": "/h"]) == "/h/.config/gemini-live-gateway/config.toml")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("config.toml").path
+        #expect(try GatewaySettings.load(path: path, required: false, environment: [:]) == GatewaySettings())
+        #expect(throws: SettingsError.self) { try GatewaySettings.load(path: path, required: true, environment: [:]) }
+        try "key_file = \"~/k\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try GatewaySettings.load(path: path, required: true, environment: ["HOME": "/home/u"]).keyFile == "/home/u/k")
+    }
+}

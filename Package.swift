@@ -121,6 +121,7 @@ let package = Package(
             name: "GeminiLiveGateway",
             dependencies: [
                 "Gateway",
+                "GatewaySettings",
                 "LiveClient",
                 "LiveProtocol",
                 "LiveSimulator",

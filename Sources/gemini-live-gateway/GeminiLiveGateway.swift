@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import GatewaySettings
 import LiveClient
 import LiveProtocol
 import LiveSimulator
@@ -19,16 +20,23 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             The API key comes from GEMINI_API_KEY or a key file of mode 0600 (default
             $XDG_CONFIG_HOME/gemini-live-gateway/api-key); never from the command line.
             With --simulator the gateway runs an offline Live API simulator in-process and needs no key.
+            Defaults come from the configuration file ($XDG_CONFIG_HOME/gemini-live-gateway/config.toml,
+            or --config): command-line options > configuration file > built-in defaults, and
+            StartSession options override both for their session. A bad file stops the gateway
+            with the line, the key and a fix.
             """)
 
     @Flag(help: "Serve sessions from an embedded offline simulator instead of the real service.")
     var simulator = false
 
+    @Option(help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/gemini-live-gateway/config.toml).", valueName: "path"))
+    var config: String?
+
     @Option(help: "Base URL of any Live-compatible endpoint, e.g. ws://127.0.0.1:PORT of a gemini-live-simulator.")
     var endpoint: String?
 
-    @Option(name: .customLong("api-version"), help: "Gemini API version: v1beta, v1alpha or v1.")
-    var apiVersion: String = "v1beta"
+    @Option(name: .customLong("api-version"), help: "Gemini API version: v1beta (default), v1alpha or v1.")
+    var apiVersionOption: String?
 
     @Option(name: .customLong("key-file"), help: "Read the API key from this file (mode 0600).")
     var keyFile: String?
@@ -36,8 +44,8 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "An extra CA certificate (PEM) to trust for the endpoint.")
     var caFile: String?
 
-    @Option(name: .customLong("default-model"), help: "The model of sessions that name none.")
-    var defaultModel: String = LiveModel.defaultID
+    @Option(name: .customLong("default-model"), help: "The model of sessions that name none (default: \(LiveModel.defaultID)).")
+    var defaultModelOption: String?
 
     @Option(name: .customLong("max-sessions-per-owner"), help: "Open sessions one D-Bus client may have.")
     var maxSessionsPerOwner: Int = 16
@@ -63,6 +71,18 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gemini-live-gateway")
+        let environment = ProcessInfo.processInfo.environment
+        let settings: GatewaySettings
+        do {
+            settings = try GatewaySettings.load(
+                path: config ?? GatewaySettings.defaultPath(environment: environment), required: config != nil,
+                environment: environment)
+        } catch {
+            logger.critical("Cannot use the configuration file: \(error)")
+            throw ExitCode.failure
+        }
+        let apiVersion = apiVersionOption ?? settings.endpoint.apiVersion ?? "v1beta"
+        let endpoint = simulator ? nil : (self.endpoint ?? settings.endpoint.url)
         if simulator {
             let embedded = LiveSimulator(
                 configuration: SimulatorConfiguration(), logger: Logger(label: "gemini-live-simulator"))
@@ -70,13 +90,13 @@ struct GeminiLiveGateway: AsyncParsableCommand {
                 let endpoint = LiveEndpoint(baseURL: address.baseURL, apiVersion: apiVersion, credential: .none)
                 try await serve(
                     client: LiveClientConfiguration(endpoint: endpoint), backend: "simulator \(address.baseURL)",
-                    logger: logger)
+                    settings: settings, logger: logger)
             }
             return
         }
         let key: Secret?
         do {
-            key = try APIKeySource.load(environment: ProcessInfo.processInfo.environment, keyFile: keyFile)
+            key = try APIKeySource.load(environment: environment, keyFile: keyFile ?? settings.keyFile)
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure
@@ -89,12 +109,17 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         if key == nil && endpoint == nil {
             logger.warning("no API key configured: StartSession will answer NotConfigured until one is set")
         }
-        try await serve(client: key == nil && endpoint == nil ? nil : client, backend: backend, logger: logger)
+        try await serve(
+            client: key == nil && endpoint == nil ? nil : client, backend: backend, settings: settings, logger: logger)
     }
 
-    private func serve(client: LiveClientConfiguration?, backend: String, logger: Logger) async throws {
-        var defaults = SessionConfiguration()
-        defaults.model = defaultModel
+    private func serve(
+        client: LiveClientConfiguration?, backend: String, settings: GatewaySettings, logger: Logger
+    ) async throws {
+        var builtIn = SessionConfiguration()
+        builtIn.model = LiveModel.defaultID
+        var defaults = settings.sessionDefaults(over: builtIn)
+        if let defaultModelOption { defaults.model = defaultModelOption }
         let gateway = GatewayService(
             configuration: GatewayConfiguration(
                 client: client, defaults: defaults, backend: backend, maxSessionsPerOwner: maxSessionsPerOwner),

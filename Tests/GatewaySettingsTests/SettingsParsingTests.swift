@@ -118,3 +118,17 @@ struct SettingsParsingTests {
         #expect(try GatewaySettings.load(path: path, required: true, environment: ["HOME": "/home/u"]).keyFile == "/home/u/k")
     }
 }
+
+@Suite("examples/config.toml")
+struct ExampleConfigurationTests {
+    @Test("the shipped example parses and sets what it shows")
+    func example() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/config.toml").path
+        let settings = try GatewaySettings.load(path: path, required: true, environment: ["HOME": "/home/u"])
+        #expect(settings.model == "gemini-3.8-live")
+        #expect(settings.keyFile == "/home/u/.config/gemini-live-gateway/api-key")
+        #expect(settings.vad.silenceDurationMs == 500)
+        #expect(settings.audio == .init(chunkMs: 40, jitterBufferMs: 80))
+    }
+}

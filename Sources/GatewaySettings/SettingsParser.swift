@@ -49,15 +49,15 @@ struct SettingsParser {
             settings.vad.disabled = try bool(vad, "disabled", table: "vad")
             settings.vad.startSensitivity = try sensitivity(vad, "start_sensitivity")
             settings.vad.endSensitivity = try sensitivity(vad, "end_sensitivity")
-            settings.vad.prefixPaddingMs = try integer(vad, "prefix_padding_ms", table: "vad", range: 0...10_000)
-            settings.vad.silenceDurationMs = try integer(vad, "silence_duration_ms", table: "vad", range: 0...10_000)
+            settings.vad.prefixPaddingMs = try integer(vad, "prefix_padding_ms", table: "vad", range: 0...10_000, example: 20)
+            settings.vad.silenceDurationMs = try integer(vad, "silence_duration_ms", table: "vad", range: 0...10_000, example: 500)
         }
 
         if let audio = try table(root, "audio") {
             try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_buffer_ms"])
-            settings.audio.chunkMs = try integer(audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange)
+            settings.audio.chunkMs = try integer(audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange, example: 40)
             settings.audio.jitterBufferMs = try integer(
-                audio, "jitter_buffer_ms", table: "audio", range: GatewaySettings.Audio.jitterBufferRange)
+                audio, "jitter_buffer_ms", table: "audio", range: GatewaySettings.Audio.jitterBufferRange, example: 80)
         }
         return settings
     }
@@ -89,12 +89,14 @@ struct SettingsParser {
         return bool
     }
 
-    private func integer(_ table: TOMLTable, _ key: String, table name: String?, range: ClosedRange<Int>) throws(SettingsError) -> Int? {
+    private func integer(
+        _ table: TOMLTable, _ key: String, table name: String?, range: ClosedRange<Int>, example: Int
+    ) throws(SettingsError) -> Int? {
         guard let value = table[key] else { return nil }
         guard value.type == .int, let integer = value.int else {
             throw failure(
                 name, key, "must be an integer number of milliseconds, got \(describe(value.type))",
-                fix: "write \(key) = \(range.lowerBound + (range.upperBound - range.lowerBound) / 10) (no quotes, no unit)")
+                fix: "write \(key) = \(example) (no quotes, no unit)")
         }
         guard range.contains(integer) else {
             throw failure(name, key, "must be within \(range.lowerBound)…\(range.upperBound), got \(integer)", fix: "choose a value in that range")

@@ -305,6 +305,8 @@ public final class GatewayService: Service, Sendable {
             (member, arguments) = ("ToolCallCancellation", [.array(element: .string, ids.map(DBusValue.string))])
         case .goAway(let timeLeft):
             (member, arguments) = ("GoAway", [.double(timeLeft)])
+        case .resumed(let contextKept):
+            (member, arguments) = ("Resumed", [.boolean(contextKept)])
         case .closed(let code, let reason, let explanation):
             (member, arguments) = ("Closed", [.uint32(code), .string(reason), .string(explanation)])
         case .propertiesChanged(let names):

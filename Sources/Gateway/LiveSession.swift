@@ -28,41 +28,58 @@ public actor LiveSession {
     public private(set) var turn: UInt64 = 0
     public private(set) var usage = SessionUsage()
     /// The last problem, explained; empty when none.
-    public private(set) var lastError = ""
+    public internal(set) var lastError = ""
 
     private var sequence: UInt64 = 0
-    private var connection: LiveConnection?
+    /// The connection whose events count; nil while there is none.
+    var connection: LiveConnection?
+    /// The number of ``connection`` (1 for the first).
+    var currentLink = 0
+    /// The connection being opened, if any.
+    var pendingLink: LinkPlan?
+    var linksOpened = 0
+    /// True until the current connection delivered something other than a resumption update.
+    var linkFresh = false
+    var resumption = ResumptionState()
+    var reconnect: ReconnectPolicy
+    /// Set by goAway until the session moved.
+    var handover: HandoverPlan?
+    /// The run loop's work queue; finished when the session is closed.
+    var jobs: AsyncStream<LinkJob>.Continuation?
     private var readiness: Result<Void, DBusError>?
     private var readinessWaiters: [CheckedContinuation<Void, Never>] = []
     /// Why the gateway is closing the session; nil while nobody asked.
-    private var closeCause: CloseCause?
-    /// Finished by ``close(_:)`` while connecting, to abandon the connection attempt.
-    private var connectAttempt: AsyncStream<Void>.Continuation?
-    private var modelSpeaking = false
+    var closeCause: CloseCause?
+    /// Finished by ``close(_:)`` (or the end of the session) to abandon the connection being opened.
+    var connectAttempt: AsyncStream<Void>.Continuation?
+    var modelSpeaking = false
     /// The rest of the current reply is being dropped (the owner called Interrupt).
-    private var droppingReply = false
+    var droppingReply = false
     /// The turn `Interrupted` was last emitted for (once per turn).
     private var interruptedTurn: UInt64?
-    private var pendingToolCalls: [String: String] = [:]
+    var pendingToolCalls: [String: String] = [:]
     /// When the owner last called a method.
     public private(set) var lastCall = ContinuousClock.now
-    private let emit: @Sendable (SessionEvent) async -> Void
+    let emit: @Sendable (SessionEvent) async -> Void
     private let endingCause: @Sendable () -> CloseCause?
 
     /// A session for `owner`; it does nothing until ``run(client:logger:)``.
     ///
     /// `endingCause` tells why the connection may end without a ``close(_:)`` reaching the session
     /// first: on graceful shutdown the WebSocket layer closes every connection by itself, so the
-    /// gateway answers `.shutdown` from then on.
+    /// gateway answers `.shutdown` from then on. `reconnect` paces the resumption of a connection
+    /// that dropped.
     public init(
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
-        idleTimeout: Duration = .seconds(600), endingCause: @escaping @Sendable () -> CloseCause? = { nil },
+        idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
+        endingCause: @escaping @Sendable () -> CloseCause? = { nil },
         emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
         self.id = id
         self.owner = owner
         self.detachedUserID = detachedUserID
         self.idleTimeout = idleTimeout
+        self.reconnect = reconnect
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
@@ -71,7 +88,8 @@ public actor LiveSession {
 
     // MARK: Life
 
-    /// Connects, relays every server event until the connection ends, then reports `closed`.
+    /// Connects, relays every server event, moves to a new connection on goAway or after a drop,
+    /// and reports `closed` when the session ends.
     ///
     /// A ``close(_:)`` while connecting abandons the attempt, so the session ends promptly
     /// whatever the service does.
@@ -80,35 +98,22 @@ public actor LiveSession {
             await finish(nil)
             return
         }
-        let (abandoned, continuation) = AsyncStream<Void>.makeStream()
-        connectAttempt = continuation
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.connect(client: client, logger: logger) }
-            group.addTask { for await _ in abandoned {} }
-            await group.next()
-            group.cancelAll()
-        }
-        continuation.finish()
-    }
-
-    private func connect(client: LiveClientConfiguration, logger: Logger) async {
-        let setup = self.setup
-        do {
-            let outcome = try await LiveClient.withConnection(setup: setup, configuration: client, logger: logger) {
-                connection in
-                await self.attach(connection)
-                for try await event in connection.events {
-                    await self.handle(event, logger: logger)
+        let (work, continuation) = AsyncStream<LinkJob>.makeStream()
+        jobs = continuation
+        openLink(.start, handle: configuration.resumeHandle)
+        await withDiscardingTaskGroup { group in
+            for await job in work {
+                switch job {
+                case .connect(let plan):
+                    group.addTask { await self.serve(plan, client: client, logger: logger) }
+                case .handoverDeadline(let link, let deadline):
+                    group.addTask {
+                        try? await Task.sleep(until: deadline)
+                        await self.handoverDue(link: link, logger: logger)
+                    }
                 }
             }
-            await finish(outcome.close)
-        } catch let error as LiveClientError {
-            adoptEndingCause()
-            fail(GatewayError.from(error))
-            await finish(nil, error: error.description)
-        } catch {
-            await finish(
-                CloseExplanation.explain(code: nil, reason: nil), error: "The connection failed: \(error)")
+            group.cancelAll()
         }
     }
 
@@ -121,35 +126,28 @@ public actor LiveSession {
         if case .failure(let error) = readiness { throw error }
     }
 
-    private func attach(_ connection: LiveConnection) async {
-        self.connection = connection
-        connectAttempt = nil
-        if let closeCause {
-            await setState(.closing)
-            await connection.close(code: 1000, reason: closeCause.reason)
-            return
-        }
-        resolve(.success(()))
-        await setState(.active)
-    }
-
-    private func fail(_ error: DBusError) {
+    func fail(_ error: DBusError) {
         resolve(.failure(error))
     }
 
-    private func resolve(_ result: Result<Void, DBusError>) {
+    func resolve(_ result: Result<Void, DBusError>) {
         guard readiness == nil else { return }
         readiness = result
         for waiter in readinessWaiters { waiter.resume() }
         readinessWaiters.removeAll()
     }
 
-    private func finish(_ close: CloseExplanation?, error: String? = nil) async {
+    func finish(_ close: CloseExplanation?, error: String? = nil) async {
         guard state != .closed else { return }
         adoptEndingCause()
         resolve(.failure(DBusError(GatewayError.connectionFailed, error ?? close?.description ?? "The connection ended.")))
+        let leftOpen = connection
         connection = nil
+        connectAttempt?.finish()
         connectAttempt = nil
+        jobs?.finish()
+        jobs = nil
+        if let leftOpen { await leftOpen.close(code: 1000, reason: closeCause?.reason ?? "session ended") }
         if let closeCause {
             // The gateway ended the session (the service answers with 1000, or there was no connection yet).
             await setState(.closed)
@@ -170,7 +168,7 @@ public actor LiveSession {
                 explanation: error ?? "\(explanation.summary) \(explanation.nextStep)"))
     }
 
-    private func setState(_ new: SessionState) async {
+    func setState(_ new: SessionState) async {
         guard state != new else { return }
         state = new
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
@@ -178,18 +176,32 @@ public actor LiveSession {
 
     // MARK: Server events
 
-    private func handle(_ event: LiveEvent, logger: Logger) async {
+    /// Handles an event of connection `link`; events of a connection the session left are dropped.
+    func handle(_ event: LiveEvent, link: Int, logger: Logger) async {
+        guard link == currentLink, state != .closed else {
+            logger.debug("dropped an event of connection \(link), which the session left")
+            return
+        }
         switch event {
         case .malformedFrame(let frame):
+            linkFresh = false
             logger.warning("dropped a frame from the service: \(frame)")
             lastError = "The service sent a \(frame)"
             await emit(.propertiesChanged(["LastError"]))
         case .message(let message):
-            await handle(message)
+            await handle(message, logger: logger)
         }
     }
 
-    private func handle(_ message: ServerMessage) async {
+    private func handle(_ message: ServerMessage, logger: Logger) async {
+        if let update = message.sessionResumptionUpdate {
+            let confirms = !linkFresh
+            if resumption.update(update, confirms: confirms), handover != nil, pendingToolCalls.isEmpty {
+                await beginHandover(logger: logger)
+            }
+        } else {
+            linkFresh = false
+        }
         if let content = message.serverContent {
             if let transcript = content.inputTranscription, let text = transcript.text {
                 await emit(
@@ -233,7 +245,9 @@ public actor LiveSession {
             await emit(.toolCallCancellation(ids: cancelled))
         }
         if let goAway = message.goAway {
-            await emit(.goAway(timeLeft: goAway.timeLeft?.seconds ?? 0))
+            let timeLeft = goAway.timeLeft?.seconds ?? 0
+            await emit(.goAway(timeLeft: timeLeft))
+            await planHandover(timeLeft: timeLeft, logger: logger)
         }
         if message.serverContent?.turnComplete == true {
             let ended = turn
@@ -261,7 +275,7 @@ public actor LiveSession {
         guard text.utf8.count <= Self.maxTextBytes else {
             throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
         }
-        try await send(.clientContent(.userText(text)))
+        try await send(.clientContent(.userText(text)), kept: true)
         droppingReply = false
     }
 
@@ -338,18 +352,19 @@ public actor LiveSession {
             await setState(.closing)
             return
         }
+        connectAttempt?.finish()
         await setState(.closing)
         await connection.close(code: 1000, reason: cause.reason)
     }
 
     /// Takes the gateway's reason when the connection ended without a ``close(_:)`` (shutdown).
-    private func adoptEndingCause() {
+    func adoptEndingCause() {
         guard closeCause == nil, let cause = endingCause() else { return }
         closeCause = cause
         resolve(.failure(Self.closedBeforeReady(cause)))
     }
 
-    private static func closedBeforeReady(_ cause: CloseCause) -> DBusError {
+    static func closedBeforeReady(_ cause: CloseCause) -> DBusError {
         DBusError(GatewayError.invalidState, "The session was closed before it was ready: \(cause.explanation)")
     }
 
@@ -361,11 +376,29 @@ public actor LiveSession {
         return connection
     }
 
-    private func send(_ message: ClientMessage) async throws(DBusError) {
+    /// Sends `message` on the current connection. User input (`kept`) is also kept until the
+    /// service confirms it with a new handle; while the session reconnects it is held and sent on
+    /// the next connection, so none is lost.
+    private func send(_ message: ClientMessage, kept: Bool = false) async throws(DBusError) {
+        lastCall = .now
+        let keeps = kept && configuration.sessionResumption
+        if keeps, state == .reconnecting, closeCause == nil {
+            resumption.keep(message)
+            return
+        }
         let connection = try activeConnection()
+        let order = keeps ? resumption.keep(message) : nil
         do {
             try await connection.send(message)
         } catch {
+            guard let order else { throw GatewayError.from(error) }
+            var refused = closeCause != nil
+            if case .messageRejected = error { refused = true }
+            guard refused else {
+                // The connection went away under the message: it stays kept and goes out after the resume.
+                return
+            }
+            resumption.forget(order)
             throw GatewayError.from(error)
         }
     }

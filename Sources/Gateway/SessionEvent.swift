@@ -10,6 +10,9 @@ public enum SessionEvent: Sendable, Hashable {
     case toolCall(id: String, name: String, arguments: String)
     case toolCallCancellation(ids: [String])
     case goAway(timeLeft: Double)
+    /// The session moved to a new connection; `contextKept` is false when the service no longer
+    /// knew the handle and the session continues as a fresh one.
+    case resumed(contextKept: Bool)
     case closed(code: UInt32, reason: String, explanation: String)
     /// These properties changed; read their new values from the session.
     case propertiesChanged([String])
@@ -19,6 +22,8 @@ public enum SessionEvent: Sendable, Hashable {
 public enum SessionState: String, Sendable, Hashable {
     case connecting
     case active
+    /// Moving to a new connection (after goAway or a drop); input is held and sent once resumed.
+    case reconnecting
     case closing
     case closed
 }

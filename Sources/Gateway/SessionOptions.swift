@@ -20,7 +20,7 @@ public struct SessionOptions: Sendable {
     public static let keys: [String: String] = [
         "model": "s", "voice": "s", "language": "s", "system_instruction": "s", "response_modality": "s",
         "input_transcription": "b", "output_transcription": "b", "vad": "a{sv}", "activity_handling": "s",
-        "tools": "s", "temperature": "d", "context_compression": "b", "resume_handle": "s", "handle_token": "s",
+        "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u",
     ]
 
@@ -71,6 +71,9 @@ public struct SessionOptions: Sendable {
         }
         if let compression = try options.value("context_compression", as: Bool.self) {
             configuration.contextCompression = compression ? ContextWindowCompression() : nil
+        }
+        if let resumption = try options.value("resumption", as: Bool.self) {
+            configuration.sessionResumption = resumption
         }
         if let handle = try options.value("resume_handle", as: String.self) {
             guard !handle.isEmpty else { throw .invalidArgs("Option \"resume_handle\" must not be empty") }

@@ -331,8 +331,22 @@ for p in "${phases[@]}"; do
     printf '  %-8s %-4s %5ss  %s\n' "$p" "${result[$p]}" "${seconds[$p]}" "${note[$p]}"
     [ "${result[$p]}" = FAIL ] && failed=$((failed + 1))
 done
+# One closing line counting every check: Swift tests (a failed Swift Testing test prints one
+# "✘ Test … failed" line), the official SDK's checks and the client-frame checks.
+swift_total=$(grep -hoE 'Test run with [0-9]+ tests?' "$artifacts/swift-test.log" 2>/dev/null | grep -oE '[0-9]+' | tail -n 1 || true)
+swift_failed=$(grep -cE '^✘ Test "[^"]*".* failed after' "$artifacts/swift-test.log" 2>/dev/null || true)
+passed=$(( ${swift_total:-0} - ${swift_failed:-0} ))
+failed_checks=$(( ${swift_failed:-0} + failed ))
+for log_file in "$artifacts/sdk-turns.log" "$artifacts/validate-frames.log"; do
+    line=$(grep -hoE '^[0-9]+ passed, [0-9]+ failed' "$log_file" 2>/dev/null | tail -n 1 || true)
+    [ -n "$line" ] || continue
+    passed=$(( passed + $(echo "$line" | cut -d' ' -f1) ))
+    failed_checks=$(( failed_checks + $(echo "$line" | cut -d' ' -f3) ))
+done
 if [ "$failed" -gt 0 ]; then
     echo "FAILED: $failed phase(s)"
+    echo "tests: $passed passed, $failed_checks failed"
     exit 1
 fi
 echo "ALL PHASES PASSED"
+echo "tests: $passed passed, $failed_checks failed"

@@ -83,6 +83,26 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: PipeWire
+        .systemLibrary(
+            name: "CPipeWire",
+            pkgConfig: "libpipewire-0.3",
+            providers: [.apt(["libpipewire-0.3-dev", "libspa-0.2-dev"])]
+        ),
+        .target(
+            name: "PipeWireShim",
+            dependencies: ["CPipeWire"]
+        ),
+        .target(
+            name: "AudioNodes",
+            dependencies: [
+                "CPipeWire",
+                "PipeWireShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Configuration file
         .target(
             name: "GatewaySettings",
@@ -202,6 +222,14 @@ let package = Package(
                 "LiveProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AudioNodesTests",
+            dependencies: [
+                "AudioNodes",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Reads the samples of a 16-bit mono WAV (the data chunk, wherever it starts).
+func readWAVSamples(_ url: URL) throws -> [Int16] {
+    let data = try Data(contentsOf: url)
+    var offset = 12
+    while offset + 8 <= data.count {
+        let id = String(decoding: data[offset..<offset + 4], as: UTF8.self)
+        let size = Int(data[offset + 4]) | Int(data[offset + 5]) << 8 | Int(data[offset + 6]) << 16 | Int(data[offset + 7]) << 24
+        if id == "data" {
+            let end = min(data.count, offset + 8 + size)
+            return stride(from: offset + 8, to: end - 1, by: 2).map {
+                Int16(bitPattern: UInt16(data[$0]) | UInt16(data[$0 + 1]) << 8)
+            }
+        }
+        offset += 8 + size + (size & 1)
+    }
+    throw ToolError(description: "no data chunk in \(url.path)")
+}
+
+/// Reads raw S16LE samples.
+func readRawSamples(_ url: URL) throws -> [Int16] {
+    let data = try Data(contentsOf: url)
+    return stride(from: 0, to: data.count - 1, by: 2).map {
+        Int16(bitPattern: UInt16(data[$0]) | UInt16(data[$0 + 1]) << 8)
+    }
+}
+
+/// The largest normalized cross-correlation of `a` against `b` (`b[i + lag]` against `a[i]`)
+/// over lags within `maxLag` of the lag that aligns their first sounds.
+func peakCorrelation(_ a: [Int16], _ b: [Int16], maxLag: Int) -> Double {
+    guard let soundA = soundRange(a), let soundB = soundRange(b) else { return 0 }
+    let center = soundB.lowerBound - soundA.lowerBound
+    let x = a.map(Double.init), y = b.map(Double.init)
+    var best = 0.0
+    for lag in (center - maxLag)...(center + maxLag) {
+        var dot = 0.0, xx = 0.0, yy = 0.0
+        for i in 0..<x.count {
+            let j = i + lag
+            guard j >= 0, j < y.count else { continue }
+            dot += x[i] * y[j]; xx += x[i] * x[i]; yy += y[j] * y[j]
+        }
+        if xx > 0, yy > 0 { best = max(best, dot / (xx * yy).squareRoot()) }
+    }
+    return best
+}
+
+/// The index range from the first to the last sample louder than `threshold`.
+func soundRange(_ samples: [Int16], threshold: Int16 = 64) -> Range<Int>? {
+    guard let first = samples.firstIndex(where: { abs(Int($0)) > Int(threshold) }),
+          let last = samples.lastIndex(where: { abs(Int($0)) > Int(threshold) })
+    else { return nil }
+    return first..<(last + 1)
+}
+
+/// `count` samples of a sine at `frequency` Hz, as S16LE bytes.
+func sineBytes(frequency: Double, rate: Double, count: Int, amplitude: Double = 12_000) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(2 * count)
+    for i in 0..<count {
+        let value = UInt16(bitPattern: Int16(amplitude * sin(2 * .pi * frequency * Double(i) / rate)))
+        bytes.append(UInt8(value & 0xff))
+        bytes.append(UInt8(value >> 8))
+    }
+    return bytes
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// A private PipeWire + WirePlumber (and session bus) started by `scripts/test-desktop.sh` for
+/// one test, with the graph quantum pinned to 256 frames; stopped by its directory (the script
+/// signals only the PIDs it recorded).
+struct TestDesktop: Sendable {
+    static let quantum = 256
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    let directory: String
+    let environment: [String: String]
+    let scratch: URL
+
+    /// The PipeWire socket, for ``PipeWireLoop/Configuration/remote``.
+    var socket: String { directory + "/pipewire-0" }
+
+    static func run<T>(_ body: (TestDesktop) async throws -> T) async throws -> T {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TEST_DESKTOP_QUANTUM"] = String(quantum)
+        let start = try Tool.run(root.path + "/scripts/test-desktop.sh", ["start"], environment: environment)
+        var directory = ""
+        for line in start.split(separator: "\n") where line.hasPrefix("export ") {
+            let assignment = line.dropFirst("export ".count)
+            guard let equals = assignment.firstIndex(of: "=") else { continue }
+            let key = String(assignment[..<equals])
+            let value = String(assignment[assignment.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            environment[key] = value
+            if key == "TEST_DESKTOP_DIR" { directory = value }
+        }
+        try #require(!directory.isEmpty, "test-desktop.sh printed no TEST_DESKTOP_DIR")
+        for key in ["PIPEWIRE_REMOTE", "PIPEWIRE_RUNTIME_DIR", "PULSE_SERVER"] { environment[key] = nil }
+        let scratch = URL(fileURLWithPath: directory).appendingPathComponent("audio-nodes-test")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let desktop = TestDesktop(directory: directory, environment: environment, scratch: scratch)
+        defer { _ = try? Tool.run(root.path + "/scripts/test-desktop.sh", ["stop", directory], environment: environment) }
+        return try await body(desktop)
+    }
+
+    /// Runs a tool inside the desktop and returns its standard output.
+    @discardableResult
+    func run(_ tool: String, _ arguments: [String]) throws -> String {
+        try Tool.run(tool, arguments, environment: environment)
+    }
+
+    /// Starts a tool inside the desktop; stop it with ``Tool/stop(_:)``.
+    func start(_ tool: String, _ arguments: [String]) throws -> Process {
+        try Tool.start(tool, arguments, environment: environment)
+    }
+
+    /// The properties of every node in `pw-dump`, keyed by `node.name`.
+    func nodes() throws -> [String: [String: Any]] {
+        let json = try run("/usr/bin/pw-dump", ["--no-colors"])
+        let objects = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+        var nodes: [String: [String: Any]] = [:]
+        for object in objects where object["type"] as? String == "PipeWire:Interface:Node" {
+            if let info = object["info"] as? [String: Any], let props = info["props"] as? [String: Any],
+               let name = props["node.name"] as? String {
+                nodes[name] = props
+            }
+        }
+        return nodes
+    }
+
+    /// Waits until `pw-link` lists a port `<node>:<port>` (input ports with `inputs`).
+    func waitForPort(_ port: String, inputs: Bool) async throws {
+        try await waitUntil("port \(port)") {
+            try run("/usr/bin/pw-link", [inputs ? "-i" : "-o"]).split(separator: "\n").contains { $0 == port }
+        }
+    }
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`; fails the test when it never holds.
+func waitUntil(_ what: String, seconds: Double = 10, _ condition: () throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("timed out waiting for \(what)")
+    throw CancellationError()
+}
+
+enum Tool {
+    static func start(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs a tool to completion. Its output goes through a file, not a pipe: daemons the tool
+    /// leaves running (test-desktop.sh) would hold a pipe open forever.
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> String {
+        let outputURL = FileManager.default.temporaryDirectory
+            .appendingPathComponent("audio-nodes-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputURL) }
+        // posix_spawn + waitpid, not Foundation.Process: Process waits for a descriptor its child
+        // hands down, and the daemons test-desktop.sh leaves behind inherit it.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputURL.path, O_WRONLY | O_TRUNC, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tool, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw ToolError(description: "\(tool): posix_spawn failed (\(spawned))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard status == 0 else {
+            throw ToolError(description: "\(tool) \(arguments.joined(separator: " ")) exited with status \(status)")
+        }
+        return try String(contentsOf: outputURL, encoding: .utf8)
+    }
+
+    /// Ends a process this test started, by its PID (SIGINT lets pw-record finish its file).
+    static func stop(_ process: Process) {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGINT)
+        }
+        process.waitUntilExit()
+    }
+}
+
+struct ToolError: Error, CustomStringConvertible {
+    let description: String
+}

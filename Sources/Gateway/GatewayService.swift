@@ -25,6 +25,8 @@ public final class GatewayService: Service, Sendable {
         var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
         var nextID = 1
         var bus: DBusConnection?
+        /// Close() callers waiting for their session's object to be gone, by session id.
+        var closeWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     }
 
     public init(configuration: GatewayConfiguration, logger: Logger) {
@@ -117,10 +119,27 @@ public final class GatewayService: Service, Sendable {
         }
         watch?.cancel()
         await bus.unexport(path)
-        registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
+        let waiters = registry.withLock { registry in
+            registry.sessions.removeAll { $0.session === session }
+            return registry.closeWaiters.removeValue(forKey: session.id) ?? []
+        }
         try? await bus.emitPropertiesChanged(
             path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
             changed: ["Sessions": sessionPaths()])
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once `session` has emitted Closed and its object is gone, so that a Close() reply
+    /// means the session is no longer listed.
+    private func waitUntilRemoved(_ session: LiveSession) async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let listed = registry.withLock { registry in
+                guard registry.sessions.contains(where: { $0.session === session }) else { return false }
+                registry.closeWaiters[session.id, default: []].append(waiter)
+                return true
+            }
+            if !listed { waiter.resume() }
+        }
     }
 
     private func closeAll(_ cause: CloseCause) async {
@@ -269,7 +288,9 @@ public final class GatewayService: Service, Sendable {
             return []
         }
         interface.onMethod("Close") { call in
-            try await self.session(at: call.path, for: call).close(.owner)
+            let session = try await self.session(at: call.path, for: call)
+            await session.close(.owner)
+            await self.waitUntilRemoved(session)
             return []
         }
         for name in ["State", "Model", "Owner", "Turn", "Usage", "LastError", "InputNode", "OutputNode"] {

@@ -94,6 +94,11 @@ public final class GatewayService: Service, Sendable {
             if session.detachedUserID != nil {
                 let idleTimeout = session.idleTimeout
                 group.addTask {
+                    do {
+                        try await session.waitUntilReady()
+                    } catch {
+                        return
+                    }
                     while !Task.isCancelled {
                         let idleUntil = await session.lastCall + idleTimeout
                         if ContinuousClock.now >= idleUntil {

@@ -83,6 +83,7 @@ extension LiveSession {
         currentLink = plan.number
         linkFresh = true
         guard plan.purpose != .start else {
+            lastCall = .now
             resolve(.success(()))
             await setState(.active)
             return true

@@ -59,7 +59,7 @@ public actor LiveSession {
     private var interruptedTurn: UInt64?
     var pendingToolCalls: [String: String] = [:]
     /// When the owner last called a method.
-    public private(set) var lastCall = ContinuousClock.now
+    public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
     private let endingCause: @Sendable () -> CloseCause?
 

@@ -50,9 +50,20 @@ struct TestDesktop: Sendable {
     }
 
     /// The properties of every node in `pw-dump`, keyed by `node.name`.
+    /// `pw-dump` can print a torn document while the graph changes under it; such a dump is read again.
     func nodes() throws -> [String: [String: Any]] {
-        let json = try run("/usr/bin/pw-dump", ["--no-colors"])
-        let objects = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+        var attempt = 0
+        var parsed: Any?
+        while parsed == nil {
+            attempt += 1
+            let json = try run("/usr/bin/pw-dump", ["--no-colors"])
+            do {
+                parsed = try JSONSerialization.jsonObject(with: Data(json.utf8))
+            } catch {
+                if attempt >= 5 { throw error }
+            }
+        }
+        let objects = parsed as? [[String: Any]] ?? []
         var nodes: [String: [String: Any]] = [:]
         for object in objects where object["type"] as? String == "PipeWire:Interface:Node" {
             if let info = object["info"] as? [String: Any], let props = info["props"] as? [String: Any],

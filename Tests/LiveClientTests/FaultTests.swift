@@ -73,7 +73,7 @@ struct FaultTests {
     @Test("A delayed setupComplete is waited for")
     func delayedSetup() async throws {
         let outcome = try await Self.runUntilClosed(
-            FaultScript(closeAfter: .milliseconds(900), closeCode: 1000, closeReason: "", setupDelay: .milliseconds(600)))
+            FaultScript(closeAfter: .seconds(3), closeCode: 1000, closeReason: "", setupDelay: .milliseconds(600)))
         #expect(outcome.close.code == 1000)
     }
 
@@ -98,7 +98,7 @@ struct FaultTests {
     @Test("A malformed frame is surfaced as an event and the connection goes on")
     func malformedFrame() async throws {
         let outcome = try await Self.runUntilClosed(
-            FaultScript(closeAfter: .seconds(2), closeCode: 1000, closeReason: "", malformedFrameAfter: .milliseconds(200))
+            FaultScript(closeAfter: .seconds(5), closeCode: 1000, closeReason: "", malformedFrameAfter: .milliseconds(200))
         ) { connection in
             try await Task.sleep(for: .milliseconds(400))
             try await connection.sendText("still there?")

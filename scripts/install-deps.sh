@@ -12,7 +12,7 @@
 #
 # Packages (all --no-install-recommends):
 #   build:   libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
-#   runtime: dbus-daemon dbus-bin pipewire-bin wireplumber
+#   runtime: dbus-daemon dbus-bin libglib2.0-bin (gdbus) pipewire-bin wireplumber
 #            systemd (only when busctl is missing: busctl lives there; systemd need not run)
 #   tests:   sox espeak-ng openssl python3-gi python3-dbus (examples/), python3-venv (only when `python3 -m venv` does not work)
 # TLS needs no libssl-dev: swift-nio-ssl bundles BoringSSL.
@@ -35,7 +35,7 @@ esac
 command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian-based system (no dpkg-query); install the packages listed in this script by hand"; exit 1; }
 
 pkgs=(libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
-      dbus-daemon dbus-bin pipewire-bin wireplumber
+      dbus-daemon dbus-bin libglib2.0-bin pipewire-bin wireplumber
       sox espeak-ng openssl python3-gi python3-dbus)
 command -v busctl >/dev/null 2>&1 || pkgs+=(systemd)
 

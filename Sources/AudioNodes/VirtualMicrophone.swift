@@ -182,13 +182,10 @@ public final class VirtualMicrophone: @unchecked Sendable {
 
     private func process() {
         guard let stream = OpaquePointer(bitPattern: realtimeStream.load(ordering: .acquiring)),
-              let buffer = pw_stream_dequeue_buffer(stream)
+              let mapped = MappedBuffer(dequeuingFrom: stream)
         else { return }
-        defer { pw_stream_queue_buffer(stream, buffer) }
-        guard let spaBuffer = buffer.pointee.buffer, spaBuffer.pointee.n_datas > 0,
-              let data = spaBuffer.pointee.datas, let samples = data.pointee.data,
-              let chunk = data.pointee.chunk
-        else { return }
+        defer { mapped.queue() }
+        let (buffer, data, samples, chunk) = (mapped.buffer, mapped.data, mapped.samples, mapped.chunk)
         lastProcessNanos.store(monotonicNanoseconds(), ordering: .relaxed)
         var frames = Int(data.pointee.maxsize) / 2
         if buffer.pointee.requested > 0 { frames = min(frames, Int(buffer.pointee.requested)) }

@@ -160,13 +160,10 @@ public final class VirtualSink: @unchecked Sendable {
 
     private func process() {
         guard let stream = OpaquePointer(bitPattern: realtimeStream.load(ordering: .acquiring)),
-              let buffer = pw_stream_dequeue_buffer(stream)
+              let mapped = MappedBuffer(dequeuingFrom: stream)
         else { return }
-        defer { pw_stream_queue_buffer(stream, buffer) }
-        guard let spaBuffer = buffer.pointee.buffer, spaBuffer.pointee.n_datas > 0,
-              let data = spaBuffer.pointee.datas, let samples = data.pointee.data,
-              let chunk = data.pointee.chunk
-        else { return }
+        defer { mapped.queue() }
+        let (data, samples, chunk) = (mapped.data, mapped.samples, mapped.chunk)
         let offset = Int(min(chunk.pointee.offset, data.pointee.maxsize))
         let frames = Int(min(chunk.pointee.size, data.pointee.maxsize - UInt32(offset))) / 2
         guard frames > 0 else { return }

@@ -3,6 +3,15 @@
 public struct AudioChunk: Sendable, Equatable {
     /// Little-endian 16-bit samples, two bytes each.
     public var bytes: [UInt8]
+    /// When the chunk's last sample reached the ring on PipeWire's thread (``AudioClock``), 0 when
+    /// unknown: the start of the gateway's uplink latency.
+    public var capturedAt: Int
+
+    /// A chunk of `bytes`, captured at `capturedAt`.
+    public init(bytes: [UInt8], capturedAt: Int = 0) {
+        self.bytes = bytes
+        self.capturedAt = capturedAt
+    }
 
     /// The number of samples (frames, as the audio is mono).
     public var sampleCount: Int { bytes.count / 2 }

@@ -8,12 +8,21 @@ import CPipeWire
 struct NodeProperties: Sendable {
     var entries: [(String, String)]
 
-    /// The virtual sink apps play into.
-    static func sink(name: String, description: String, role: String, latency: String) -> Self {
-        Self(entries: common(name: name, description: description, role: role, latency: latency) + [
-            (PW_KEY_MEDIA_CLASS, "Audio/Sink"),
-            (PW_KEY_MEDIA_CATEGORY, "Capture"),
-        ])
+    /// The input node: a virtual sink apps play into, or a capture stream the session manager
+    /// links to a source.
+    static func input(name: String, description: String, role: String, latency: String, source: InputSource) -> Self {
+        var entries = common(name: name, description: description, role: role, latency: latency)
+        switch source {
+        case .virtualSink:
+            entries.append((PW_KEY_MEDIA_CLASS, "Audio/Sink"))
+        case .defaultMicrophone:
+            entries.append((PW_KEY_MEDIA_CLASS, "Stream/Input/Audio"))
+        case .node(let target):
+            entries.append((PW_KEY_MEDIA_CLASS, "Stream/Input/Audio"))
+            entries.append(("target.object", target))
+        }
+        entries.append((PW_KEY_MEDIA_CATEGORY, "Capture"))
+        return Self(entries: entries)
     }
 
     /// The virtual microphone apps record from.

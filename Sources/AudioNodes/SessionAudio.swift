@@ -1,53 +1,104 @@
 import Logging
 
-/// The PipeWire nodes of one session: the virtual sink ``input`` (`gemini-live-<id>-input`) and
-/// the virtual microphone ``output`` (`gemini-live-<id>-voice`). Create it when the session
-/// starts, ``close()`` it when the session ends: both nodes leave the graph.
+/// The PipeWire nodes of one session: the input node ``input`` (`gemini-live-<id>-input`, a
+/// virtual sink by default), the virtual microphone ``output`` (`gemini-live-<id>-voice`) and,
+/// when asked, ``speaker`` (`gemini-live-<id>-speaker`), a playback stream that plays the voice
+/// on the default speakers too. Create it when the session starts, ``close()`` it when the
+/// session ends: every node leaves the graph.
 public final class SessionAudio: Sendable {
-    /// Settings for both nodes.
+    /// Settings for the nodes.
     public struct Configuration: Sendable {
-        /// The sink's capture and chunking.
+        /// The input node's capture, chunking and source.
         public var input: VirtualSink.Configuration
         /// The microphone's jitter buffer.
         public var output: VirtualMicrophone.Configuration
+        /// Whether the session has an input node at all (false: it only speaks).
+        public var capturesInput: Bool
+        /// Whether the voice also plays on the default speakers.
+        public var playsOnSpeakers: Bool
 
-        /// The defaults of both nodes.
-        public init(input: VirtualSink.Configuration = .init(), output: VirtualMicrophone.Configuration = .init()) {
+        /// The defaults: a virtual sink, the microphone, no speaker stream.
+        public init(input: VirtualSink.Configuration = .init(), output: VirtualMicrophone.Configuration = .init(),
+                    capturesInput: Bool = true, playsOnSpeakers: Bool = false) {
             self.input = input
             self.output = output
+            self.capturesInput = capturesInput
+            self.playsOnSpeakers = playsOnSpeakers
         }
     }
 
-    /// The node name of the sink for session `id`.
+    /// The node name of the input node for session `id`.
     public static func inputNodeName(session id: String) -> String { "gemini-live-\(id)-input" }
     /// The node name of the microphone for session `id`.
     public static func outputNodeName(session id: String) -> String { "gemini-live-\(id)-voice" }
+    /// The node name of the speaker stream for session `id`.
+    public static func speakerNodeName(session id: String) -> String { "gemini-live-\(id)-speaker" }
 
-    /// Apps play into it; the session reads ``VirtualSink/events``.
-    public let input: VirtualSink
+    /// Apps play into it (or it captures a source); the session reads ``VirtualSink/events``.
+    /// Nil when the session captures no input.
+    public let input: VirtualSink?
     /// Apps record from it; the session pushes the model's audio.
     public let output: VirtualMicrophone
+    /// Plays the voice on the default speakers; nil unless asked for.
+    public let speaker: VirtualMicrophone?
 
-    /// Creates both nodes for session `id` (a short token such as "3": it becomes part of the
+    /// Creates the nodes for session `id` (a short token such as "3": it becomes part of the
     /// node names and the descriptions).
     public init(session id: String, pipeWire: PipeWireLoop, configuration: Configuration = .init(),
                 logger: Logger = Logger(label: "AudioNodes")) throws(AudioNodesError) {
-        input = try VirtualSink(pipeWire: pipeWire, name: Self.inputNodeName(session: id),
-                                description: "Gemini Live input (session \(id))",
-                                configuration: configuration.input, logger: logger)
-        do {
+        var made: [() -> Void] = []
+        do throws(AudioNodesError) {
+            if configuration.capturesInput {
+                let sink = try VirtualSink(pipeWire: pipeWire, name: Self.inputNodeName(session: id),
+                                           description: "Gemini Live input (session \(id))",
+                                           configuration: configuration.input, logger: logger)
+                made.append(sink.close)
+                input = sink
+            } else {
+                input = nil
+            }
             output = try VirtualMicrophone(pipeWire: pipeWire, name: Self.outputNodeName(session: id),
                                            description: "Gemini Live voice (session \(id))",
                                            configuration: configuration.output, logger: logger)
+            made.append(output.close)
+            if configuration.playsOnSpeakers {
+                var playback = configuration.output
+                playback.mediaClass = "Stream/Output/Audio"
+                playback.autoconnect = true
+                speaker = try VirtualMicrophone(pipeWire: pipeWire, name: Self.speakerNodeName(session: id),
+                                                description: "Gemini Live voice (session \(id))",
+                                                configuration: playback, logger: logger)
+            } else {
+                speaker = nil
+            }
         } catch {
-            input.close()
+            made.forEach { $0() }
             throw error
         }
     }
 
-    /// Removes both nodes. Idempotent.
+    /// Queues model audio (S16LE mono at the microphone's rate) on the microphone and the speaker.
+    public func pushVoice(bytes: UnsafeRawBufferPointer) {
+        output.push(bytes: bytes)
+        speaker?.push(bytes: bytes)
+    }
+
+    /// The model's turn ended: the rest plays out (see ``VirtualMicrophone/finishTurn()``).
+    public func finishVoiceTurn() {
+        output.finishTurn()
+        speaker?.finishTurn()
+    }
+
+    /// Drops all queued voice: silent from the next quantum on (see ``VirtualMicrophone/flush()``).
+    public func flushVoice() {
+        output.flush()
+        speaker?.flush()
+    }
+
+    /// Removes every node. Idempotent.
     public func close() {
-        input.close()
+        input?.close()
         output.close()
+        speaker?.close()
     }
 }

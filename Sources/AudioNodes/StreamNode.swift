@@ -9,12 +9,14 @@ final class StreamNode {
     private let hook: UnsafeMutablePointer<spa_hook>
 
     /// Creates and connects a mono S16LE stream at `rate`; `owner` receives the callbacks and
-    /// must outlive the stream (``destroyLocked()`` ends them).
+    /// must outlive the stream (``destroyLocked()`` ends them). With `autoconnect` the session
+    /// manager links it (to its `target.object`, or the default device).
     init(
         core: OpaquePointer,
         properties: NodeProperties,
         direction: spa_direction,
         rate: UInt32,
+        autoconnect: Bool = false,
         process: @convention(c) (UnsafeMutableRawPointer?) -> Void,
         stateChanged: @convention(c) (UnsafeMutableRawPointer?, pw_stream_state, pw_stream_state, UnsafePointer<CChar>?) -> Void,
         owner: UnsafeMutableRawPointer
@@ -44,7 +46,7 @@ final class StreamNode {
             else { return -22 }
             var params: [UnsafePointer<spa_pod>?] = [format]
             let flags = pw_stream_flags(rawValue: PW_STREAM_FLAG_MAP_BUFFERS.rawValue
-                | PW_STREAM_FLAG_RT_PROCESS.rawValue)
+                | PW_STREAM_FLAG_RT_PROCESS.rawValue | (autoconnect ? PW_STREAM_FLAG_AUTOCONNECT.rawValue : 0))
             return pw_stream_connect(stream, direction, SPA_ID_INVALID, flags, &params, 1)
         }
         guard result >= 0 else {

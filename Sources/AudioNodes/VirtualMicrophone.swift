@@ -30,20 +30,30 @@ public final class VirtualMicrophone: @unchecked Sendable {
         public var capacity: Duration
         /// With no process callback for this long, nobody records: keep only the target depth.
         public var idleAfter: Duration
-        /// `media.class`: `Audio/Source/Virtual` (see ``NodeProperties``) or `Audio/Source`.
+        /// `media.class`: `Audio/Source` (with `node.virtual = true`, as PipeWire's own virtual
+        /// sources), or `Stream/Output/Audio` for a playback stream.
+        ///
+        /// Not `Audio/Source/Virtual`: under WirePlumber 0.4.13 a pw_stream of that class is linked
+        /// but never starts (PipeWire logs "error -95 … start failed" and the node stays suspended),
+        /// so nothing can record it.
         public var mediaClass: String
         /// `node.latency`: the quantum the node asks the graph for.
         public var nodeLatency: String
+        /// Let the session manager link the node: for a playback stream (`Stream/Output/Audio`)
+        /// that should play on the default speakers.
+        public var autoconnect: Bool
 
-        /// The defaults: 24 kHz, a 60 ms target, a 30 s buffer, idle after 250 ms.
+        /// The defaults: 24 kHz, a 60 ms target, a 30 s buffer, idle after 250 ms, a microphone.
         public init(
             sampleRate: Int = 24_000,
             targetDepth: Duration = .milliseconds(60),
             capacity: Duration = .seconds(30),
             idleAfter: Duration = .milliseconds(250),
-            mediaClass: String = "Audio/Source/Virtual",
-            nodeLatency: String = "1024/48000"
+            mediaClass: String = "Audio/Source",
+            nodeLatency: String = "1024/48000",
+            autoconnect: Bool = false
         ) {
+            self.autoconnect = autoconnect
             self.sampleRate = sampleRate
             self.targetDepth = targetDepth
             self.capacity = capacity
@@ -97,7 +107,7 @@ public final class VirtualMicrophone: @unchecked Sendable {
         try pipeWire.withLock { () throws(AudioNodesError) in
             node = try StreamNode(
                 core: try pipeWire.coreLocked(), properties: properties, direction: SPA_DIRECTION_OUTPUT,
-                rate: UInt32(configuration.sampleRate),
+                rate: UInt32(configuration.sampleRate), autoconnect: configuration.autoconnect,
                 process: { data in
                     guard let data else { return }
                     Unmanaged<VirtualMicrophone>.fromOpaque(data).takeUnretainedValue().process()

@@ -31,16 +31,21 @@ public final class VirtualSink: @unchecked Sendable {
         public var ringDuration: Duration
         /// `node.latency`: the quantum the node asks the graph for.
         public var nodeLatency: String
+        /// Where the audio comes from: apps playing into the sink (the default), or a source the
+        /// session manager links the node to (then it is a capture stream, not a sink).
+        public var source: InputSource
 
-        /// The defaults: 16 kHz, 100 ms chunks, quiet after 1.5 s, a 2 s ring, 1024/48000.
+        /// The defaults: 16 kHz, 100 ms chunks, quiet after 1.5 s, a 2 s ring, 1024/48000, a sink.
         public init(
             sampleRate: Int = 16_000,
             chunkDuration: Duration = .milliseconds(100),
             quietAfter: Duration = .milliseconds(1500),
             silenceThreshold: Int16 = 32,
             ringDuration: Duration = .seconds(2),
-            nodeLatency: String = "1024/48000"
+            nodeLatency: String = "1024/48000",
+            source: InputSource = .virtualSink
         ) {
+            self.source = source
             self.sampleRate = sampleRate
             self.chunkDuration = chunkDuration
             self.quietAfter = quietAfter
@@ -67,6 +72,8 @@ public final class VirtualSink: @unchecked Sendable {
     private let overrunFrames = Atomic<Int>(0)
     private let lastSoundNanos = Atomic<Int>(0)
     private let largestCallbackFrames = Atomic<Int>(0)
+    /// When the last chunk boundary was crossed (``AudioClock``).
+    private let boundaryNanos = Atomic<Int>(0)
 
     /// The stream the realtime callback uses (a `pw_stream *` bit pattern, 0 when none).
     private let realtimeStream = Atomic<UInt>(0)
@@ -89,8 +96,8 @@ public final class VirtualSink: @unchecked Sendable {
                                                Int(configuration.ringDuration.seconds * Double(configuration.sampleRate))))
         scratch = .allocate(byteCount: 2 * chunkSamples, alignment: 2)
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
-        let properties = NodeProperties.sink(name: name, description: description, role: "Communication",
-                                             latency: configuration.nodeLatency)
+        let properties = NodeProperties.input(name: name, description: description, role: "Communication",
+                                              latency: configuration.nodeLatency, source: configuration.source)
         let owner = Unmanaged.passUnretained(self).toOpaque()
         try pipeWire.withLock { () throws(AudioNodesError) in
             let core = try pipeWire.coreLocked()
@@ -107,7 +114,7 @@ public final class VirtualSink: @unchecked Sendable {
             do throws(AudioNodesError) {
                 node = try StreamNode(
                     core: core, properties: properties, direction: SPA_DIRECTION_INPUT,
-                    rate: UInt32(configuration.sampleRate),
+                    rate: UInt32(configuration.sampleRate), autoconnect: configuration.source.autoconnects,
                     process: { data in
                         guard let data else { return }
                         Unmanaged<VirtualSink>.fromOpaque(data).takeUnretainedValue().process()
@@ -182,6 +189,7 @@ public final class VirtualSink: @unchecked Sendable {
             break
         }
         if (before + written) / chunkSamples > before / chunkSamples, let wakeup = self.wakeup {
+            boundaryNanos.store(monotonicNanoseconds(), ordering: .relaxed)
             pwshim_loop_signal_event(pipeWire.loop, wakeup)
         }
     }
@@ -189,6 +197,7 @@ public final class VirtualSink: @unchecked Sendable {
     // MARK: Loop thread
 
     private func deliverChunks(includingPartial: Bool) {
+        let capturedAt = includingPartial ? monotonicNanoseconds() : boundaryNanos.load(ordering: .relaxed)
         while true {
             let available = ring.count
             let n = available >= chunkSamples ? chunkSamples : (includingPartial ? available : 0)
@@ -196,7 +205,7 @@ public final class VirtualSink: @unchecked Sendable {
             let got = ring.read(into: scratch, count: n)
             guard got > 0 else { return }
             let bytes = [UInt8](UnsafeRawBufferPointer(start: scratch, count: 2 * got))
-            continuation.yield(.audio(AudioChunk(bytes: bytes)))
+            continuation.yield(.audio(AudioChunk(bytes: bytes, capturedAt: capturedAt)))
         }
     }
 

@@ -1,22 +1,27 @@
 import Foundation
-import Testing
 
 /// A private PipeWire + WirePlumber (and session bus) started by `scripts/test-desktop.sh` for
 /// one test, with the graph quantum pinned to 256 frames; stopped by its directory (the script
 /// signals only the PIDs it recorded).
-struct TestDesktop: Sendable {
-    static let quantum = 256
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+public struct TestDesktop: Sendable {
+    /// The graph quantum the desktop pins, in frames at 48 kHz.
+    public static let quantum = 256
+    /// The project's checkout.
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    let directory: String
-    let environment: [String: String]
-    let scratch: URL
+    /// The desktop's XDG_RUNTIME_DIR.
+    public let directory: String
+    /// The environment of a program inside the desktop (its bus, its PipeWire).
+    public let environment: [String: String]
+    /// A directory for the test's files.
+    public let scratch: URL
 
     /// The PipeWire socket, for ``PipeWireLoop/Configuration/remote``.
-    var socket: String { directory + "/pipewire-0" }
+    public var socket: String { directory + "/pipewire-0" }
 
-    static func run<T>(_ body: (TestDesktop) async throws -> T) async throws -> T {
+    /// Starts a desktop, runs `body` in it, and stops it.
+    public static func run<T>(_ body: (TestDesktop) async throws -> T) async throws -> T {
         var environment = ProcessInfo.processInfo.environment
         environment["TEST_DESKTOP_QUANTUM"] = String(quantum)
         let start = try Tool.run(root.path + "/scripts/test-desktop.sh", ["start"], environment: environment)
@@ -29,7 +34,7 @@ struct TestDesktop: Sendable {
             environment[key] = value
             if key == "TEST_DESKTOP_DIR" { directory = value }
         }
-        try #require(!directory.isEmpty, "test-desktop.sh printed no TEST_DESKTOP_DIR")
+        guard !directory.isEmpty else { throw ToolError(description: "test-desktop.sh printed no TEST_DESKTOP_DIR") }
         for key in ["PIPEWIRE_REMOTE", "PIPEWIRE_RUNTIME_DIR", "PULSE_SERVER"] { environment[key] = nil }
         let scratch = URL(fileURLWithPath: directory).appendingPathComponent("audio-nodes-test")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -40,18 +45,18 @@ struct TestDesktop: Sendable {
 
     /// Runs a tool inside the desktop and returns its standard output.
     @discardableResult
-    func run(_ tool: String, _ arguments: [String]) throws -> String {
+    public func run(_ tool: String, _ arguments: [String]) throws -> String {
         try Tool.run(tool, arguments, environment: environment)
     }
 
     /// Starts a tool inside the desktop; stop it with ``Tool/stop(_:)``.
-    func start(_ tool: String, _ arguments: [String]) throws -> Process {
+    public func start(_ tool: String, _ arguments: [String]) throws -> Process {
         try Tool.start(tool, arguments, environment: environment)
     }
 
     /// The properties of every node in `pw-dump`, keyed by `node.name`.
     /// `pw-dump` can print a torn document while the graph changes under it; such a dump is read again.
-    func nodes() throws -> [String: [String: Any]] {
+    public func nodes() throws -> [String: [String: Any]] {
         var attempt = 0
         var parsed: Any?
         while parsed == nil {
@@ -75,7 +80,7 @@ struct TestDesktop: Sendable {
     }
 
     /// Waits until `pw-link` lists a port `<node>:<port>` (input ports with `inputs`).
-    func waitForPort(_ port: String, inputs: Bool) async throws {
+    public func waitForPort(_ port: String, inputs: Bool) async throws {
         try await waitUntil("port \(port)") {
             try run("/usr/bin/pw-link", [inputs ? "-i" : "-o"]).split(separator: "\n").contains { $0 == port }
         }
@@ -83,18 +88,19 @@ struct TestDesktop: Sendable {
 }
 
 /// Polls `condition` every 20 ms for up to `seconds`; fails the test when it never holds.
-func waitUntil(_ what: String, seconds: Double = 10, _ condition: () throws -> Bool) async throws {
+public func waitUntil(_ what: String, seconds: Double = 10, _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
-    Issue.record("timed out waiting for \(what)")
-    throw CancellationError()
+    throw ToolError(description: "timed out waiting for \(what)")
 }
 
-enum Tool {
-    static func start(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> Process {
+/// Runs the tools tests use, inside a desktop's environment.
+public enum Tool {
+    /// Starts `tool`; end it with ``stop(_:)``.
+    public static func start(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -108,7 +114,7 @@ enum Tool {
 
     /// Runs a tool to completion. Its output goes through a file, not a pipe: daemons the tool
     /// leaves running (test-desktop.sh) would hold a pipe open forever.
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> String {
+    public static func run(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> String {
         let outputURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("audio-nodes-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: outputURL.path, contents: nil)
@@ -136,7 +142,7 @@ enum Tool {
     }
 
     /// Ends a process this test started, by its PID (SIGINT lets pw-record finish its file).
-    static func stop(_ process: Process) {
+    public static func stop(_ process: Process) {
         if process.isRunning {
             kill(process.processIdentifier, SIGINT)
         }
@@ -144,6 +150,8 @@ enum Tool {
     }
 }
 
-struct ToolError: Error, CustomStringConvertible {
-    let description: String
+/// A tool failed or a wait timed out.
+public struct ToolError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
 }

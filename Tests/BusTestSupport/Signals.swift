@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads the samples of a 16-bit mono WAV (the data chunk, wherever it starts).
-func readWAVSamples(_ url: URL) throws -> [Int16] {
+public func readWAVSamples(_ url: URL) throws -> [Int16] {
     let data = try Data(contentsOf: url)
     var offset = 12
     while offset + 8 <= data.count {
@@ -19,7 +19,7 @@ func readWAVSamples(_ url: URL) throws -> [Int16] {
 }
 
 /// Reads raw S16LE samples.
-func readRawSamples(_ url: URL) throws -> [Int16] {
+public func readRawSamples(_ url: URL) throws -> [Int16] {
     let data = try Data(contentsOf: url)
     return stride(from: 0, to: data.count - 1, by: 2).map {
         Int16(bitPattern: UInt16(data[$0]) | UInt16(data[$0 + 1]) << 8)
@@ -28,7 +28,7 @@ func readRawSamples(_ url: URL) throws -> [Int16] {
 
 /// The largest normalized cross-correlation of `a` against `b` (`b[i + lag]` against `a[i]`)
 /// over lags within `maxLag` of the lag that aligns their first sounds.
-func peakCorrelation(_ a: [Int16], _ b: [Int16], maxLag: Int) -> Double {
+public func peakCorrelation(_ a: [Int16], _ b: [Int16], maxLag: Int) -> Double {
     guard let soundA = soundRange(a), let soundB = soundRange(b) else { return 0 }
     let center = soundB.lowerBound - soundA.lowerBound
     let x = a.map(Double.init), y = b.map(Double.init)
@@ -46,7 +46,7 @@ func peakCorrelation(_ a: [Int16], _ b: [Int16], maxLag: Int) -> Double {
 }
 
 /// The index range from the first to the last sample louder than `threshold`.
-func soundRange(_ samples: [Int16], threshold: Int16 = 64) -> Range<Int>? {
+public func soundRange(_ samples: [Int16], threshold: Int16 = 64) -> Range<Int>? {
     guard let first = samples.firstIndex(where: { abs(Int($0)) > Int(threshold) }),
           let last = samples.lastIndex(where: { abs(Int($0)) > Int(threshold) })
     else { return nil }
@@ -54,7 +54,7 @@ func soundRange(_ samples: [Int16], threshold: Int16 = 64) -> Range<Int>? {
 }
 
 /// `count` samples of a sine at `frequency` Hz, as S16LE bytes.
-func sineBytes(frequency: Double, rate: Double, count: Int, amplitude: Double = 12_000) -> [UInt8] {
+public func sineBytes(frequency: Double, rate: Double, count: Int, amplitude: Double = 12_000) -> [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(2 * count)
     for i in 0..<count {

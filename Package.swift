@@ -129,6 +129,7 @@ let package = Package(
                 "LiveProtocol",
                 "LiveClient",
                 "DBusService",
+                "AudioNodes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -215,6 +216,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway",
+                "AudioNodes",
                 "DBusService",
                 "BusTestSupport",
                 "LiveSimulator",
@@ -229,6 +231,7 @@ let package = Package(
             name: "AudioNodesTests",
             dependencies: [
                 "AudioNodes",
+                "BusTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

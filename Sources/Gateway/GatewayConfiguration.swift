@@ -22,13 +22,16 @@ public struct GatewayConfiguration: Sendable {
     public var busAddress: DBusConnection.Address
     /// How long shutdown waits for sessions to close.
     public var shutdownTimeout: Duration
+    /// PipeWire nodes for sessions; nil runs the gateway without audio.
+    public var audio: AudioConfiguration?
 
     public init(
         client: LiveClientConfiguration?, notConfiguredMessage: String = GatewayConfiguration.howToSetAKey,
         defaults: SessionConfiguration = SessionConfiguration(), backend: String, version: String = GatewayConfiguration.currentVersion,
         maxSessionsPerOwner: Int = 16, busAddress: DBusConnection.Address = .session,
-        shutdownTimeout: Duration = .seconds(5)
+        shutdownTimeout: Duration = .seconds(5), audio: AudioConfiguration? = nil
     ) {
+        self.audio = audio
         self.client = client
         self.notConfiguredMessage = notConfiguredMessage
         self.defaults = defaults

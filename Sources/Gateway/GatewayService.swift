@@ -1,3 +1,4 @@
+import AudioNodes
 import DBusService
 import Foundation
 import LiveClient
@@ -20,6 +21,8 @@ public final class GatewayService: Service, Sendable {
     private let shuttingDown = Mutex(false)
     private let requests: AsyncStream<LiveSession>
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
+    /// The PipeWire connection sessions take their nodes from; nil without audio.
+    private let audio: AudioBackend?
 
     private struct Registry {
         var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
@@ -33,6 +36,7 @@ public final class GatewayService: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         (requests, requestContinuation) = AsyncStream.makeStream()
+        audio = configuration.audio.map { AudioBackend(configuration: $0, logger: logger) }
     }
 
     /// Serves until graceful shutdown or until the bus goes away.
@@ -54,6 +58,7 @@ public final class GatewayService: Service, Sendable {
                         throw DBusError(.disconnected, "The session bus went away.")
                     }
                 }
+                let audioTask = self.audio.map { audio in Task { await audio.run() } }
                 await withDiscardingTaskGroup { sessions in
                     for await session in self.requests {
                         sessions.addTask { await self.serve(session, on: bus) }
@@ -65,6 +70,8 @@ public final class GatewayService: Service, Sendable {
                         sessions.cancelAll()
                     }
                 }
+                audioTask?.cancel()
+                await audioTask?.value
                 await bus.close()
                 try await group.waitForAll()
             }
@@ -119,6 +126,9 @@ public final class GatewayService: Service, Sendable {
                     }
                 }
             }
+            if let audio {
+                group.addTask { await audio.serve(session, logger: self.logger.with("session", session.id)) }
+            }
             await session.run(client: client, logger: logger.with("session", session.id))
             group.cancelAll()
         }
@@ -164,7 +174,8 @@ public final class GatewayService: Service, Sendable {
 
     private func startSession(_ call: DBusMethodCall) async throws -> [DBusValue] {
         let options = try call.argument(0, as: [String: DBusValue].self)
-        let parsed = try SessionOptions(options, defaults: configuration.defaults)
+        let parsed = try SessionOptions(options, defaults: configuration.defaults,
+                                        audio: configuration.audio?.nodes ?? .init())
         guard let client = configuration.client else {
             throw DBusError(GatewayError.notConfigured, configuration.notConfiguredMessage)
         }
@@ -191,6 +202,7 @@ public final class GatewayService: Service, Sendable {
         let session = LiveSession(
             id: id, owner: call.sender, configuration: parsed.configuration, setup: setup,
             detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout,
+            audio: configuration.audio == nil ? nil : parsed.audio,
             endingCause: { [weak self] in self?.shuttingDown.withLock { $0 } == true ? .shutdown : nil },
             emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
         let admitted = registry.withLock { registry -> Bool in
@@ -298,7 +310,7 @@ public final class GatewayService: Service, Sendable {
             await self.waitUntilRemoved(session)
             return []
         }
-        for name in ["State", "Model", "Owner", "Turn", "Usage", "LastError", "InputNode", "OutputNode"] {
+        for name in LiveSession.propertyNames {
             interface.onProperty(name, get: { [weak session] in
                 guard let session, let value = await session.propertyValues()[name] else {
                     throw DBusError(GatewayError.notFound, "The session is gone.")

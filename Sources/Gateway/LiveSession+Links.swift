@@ -55,8 +55,9 @@ extension LiveSession {
             let outcome = try await LiveClient.withConnection(setup: setup, configuration: client, logger: logger) {
                 connection in
                 guard await self.attach(connection, plan: plan, logger: logger) else { return }
-                for try await event in connection.events {
-                    await self.handle(event, link: plan.number, logger: logger)
+                var events = connection.events.makeAsyncIterator()
+                while let event = try await events.next() {
+                    await self.handle(event, link: plan.number, receivedAt: events.receivedAt, logger: logger)
                 }
             }
             await linkEnded(plan, .closed(outcome.close), logger: logger)

@@ -1,3 +1,4 @@
+import AudioNodes
 import DBusService
 import Foundation
 import LiveClient
@@ -22,6 +23,8 @@ public actor LiveSession {
     public nonisolated let detachedUserID: UInt32?
     /// How long a detached session stays open without a method call.
     public nonisolated let idleTimeout: Duration
+    /// The session's PipeWire nodes as asked for; nil when the gateway runs without audio.
+    public nonisolated let audioConfiguration: SessionAudio.Configuration?
 
     public private(set) var state: SessionState = .connecting
     /// The current turn number.
@@ -58,6 +61,8 @@ public actor LiveSession {
     /// The turn `Interrupted` was last emitted for (once per turn).
     private var interruptedTurn: UInt64?
     var pendingToolCalls: [String: String] = [:]
+    /// The nodes and the audio counters.
+    var audio: SessionAudioState
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
@@ -72,6 +77,7 @@ public actor LiveSession {
     public init(
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
         idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
+        audio: SessionAudio.Configuration? = nil,
         endingCause: @escaping @Sendable () -> CloseCause? = { nil },
         emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
@@ -80,6 +86,8 @@ public actor LiveSession {
         self.detachedUserID = detachedUserID
         self.idleTimeout = idleTimeout
         self.reconnect = reconnect
+        self.audioConfiguration = audio
+        self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
@@ -176,8 +184,9 @@ public actor LiveSession {
 
     // MARK: Server events
 
-    /// Handles an event of connection `link`; events of a connection the session left are dropped.
-    func handle(_ event: LiveEvent, link: Int, logger: Logger) async {
+    /// Handles an event of connection `link`, read from the socket at `receivedAt`; events of a
+    /// connection the session left are dropped.
+    func handle(_ event: LiveEvent, link: Int, receivedAt: ContinuousClock.Instant, logger: Logger) async {
         guard link == currentLink, state != .closed else {
             logger.debug("dropped an event of connection \(link), which the session left")
             return
@@ -189,11 +198,11 @@ public actor LiveSession {
             lastError = "The service sent a \(frame)"
             await emit(.propertiesChanged(["LastError"]))
         case .message(let message):
-            await handle(message, logger: logger)
+            await handle(message, receivedAt: receivedAt, logger: logger)
         }
     }
 
-    private func handle(_ message: ServerMessage, logger: Logger) async {
+    private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, logger: Logger) async {
         if let update = message.sessionResumptionUpdate {
             let confirms = !linkFresh
             if resumption.update(update, confirms: confirms), handover != nil, pendingToolCalls.isEmpty {
@@ -211,10 +220,14 @@ public actor LiveSession {
             if content.interrupted == true {
                 // The service cut its reply; what follows is a new reply.
                 droppingReply = false
+                audio.nodes?.flushVoice()
                 await cutReply()
             }
             for part in content.modelTurn?.parts ?? [] where !droppingReply {
-                if part.inlineData != nil { modelSpeaking = true }
+                if let blob = part.inlineData, blob.mimeType.lowercased().hasPrefix("audio/") {
+                    modelSpeaking = true
+                    playVoice(blob, receivedAt: receivedAt, logger: logger)
+                }
                 if let text = part.text, part.thought != true {
                     modelSpeaking = true
                     await emit(.text(turn: turn, sequence: nextSequence(), text: text))
@@ -226,8 +239,9 @@ public actor LiveSession {
                     .outputTranscription(
                         turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
             }
-            if content.generationComplete == true, !droppingReply, interruptedTurn != turn {
-                await emit(.generationComplete(turn: turn))
+            if content.generationComplete == true {
+                audio.nodes?.finishVoiceTurn()
+                if !droppingReply, interruptedTurn != turn { await emit(.generationComplete(turn: turn)) }
             }
         }
         if let usage = message.usageMetadata {
@@ -250,6 +264,7 @@ public actor LiveSession {
             await planHandover(timeLeft: timeLeft, logger: logger)
         }
         if message.serverContent?.turnComplete == true {
+            audio.nodes?.finishVoiceTurn()
             let ended = turn
             turn += 1
             sequence = 0
@@ -271,6 +286,7 @@ public actor LiveSession {
 
     /// Sends a complete user turn of text. The service interrupts a reply in progress.
     public func sendText(_ text: String) async throws(DBusError) {
+        lastCall = .now
         guard !text.isEmpty else { throw .invalidArgs("SendText needs a non-empty text (1 byte to 1 MiB of UTF-8)") }
         guard text.utf8.count <= Self.maxTextBytes else {
             throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
@@ -282,30 +298,39 @@ public actor LiveSession {
     /// The largest text ``sendText(_:)`` takes, in UTF-8 bytes.
     public static let maxTextBytes = 1 << 20
 
-    /// Stops the model's current reply at once: the rest of it (audio, text, transcription and
-    /// its `GenerationComplete`) is dropped and `Interrupted` is emitted. With manual activity
-    /// detection it also sends `activityStart`.
+    /// Stops the model's current reply at once: the virtual microphone is silent from the next
+    /// quantum, the rest of the reply (audio, text, transcription and its `GenerationComplete`) is
+    /// dropped and `Interrupted` is emitted. Voice of a finished turn that is still playing is
+    /// cut too (`Interrupted` then names that turn). With manual activity detection it also sends
+    /// `activityStart`.
     public func interrupt() async throws(DBusError) {
+        lastCall = .now
         _ = try activeConnection()
+        let audible = (audio.nodes?.output.bufferedMilliseconds ?? 0) > 0
+        audio.nodes?.flushVoice()
         if !configuration.automaticActivityDetection {
             try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
         }
         if modelSpeaking {
             droppingReply = true
             await cutReply()
+        } else if audible, turn > 0 {
+            await cutReply(of: turn - 1)
         }
     }
 
-    /// Reports the current reply as cut short, once per turn.
-    private func cutReply() async {
-        modelSpeaking = false
-        guard interruptedTurn != turn else { return }
-        interruptedTurn = turn
-        await emit(.interrupted(turn: turn))
+    /// Reports the reply of `turn` (the current one by default) as cut short, once per turn.
+    private func cutReply(of cut: UInt64? = nil) async {
+        let cut = cut ?? turn
+        if cut == turn { modelSpeaking = false }
+        guard interruptedTurn != cut else { return }
+        interruptedTurn = cut
+        await emit(.interrupted(turn: cut))
     }
 
     /// Answers a pending tool call.
     public func sendToolResponse(id: String, response: String, options: [String: DBusValue]) async throws(DBusError) {
+        lastCall = .now
         try options.rejectUnknownKeys(["will_continue", "scheduling"])
         guard let name = pendingToolCalls[id] else {
             let pending = pendingToolCalls.keys.sorted()
@@ -369,7 +394,6 @@ public actor LiveSession {
     }
 
     private func activeConnection() throws(DBusError) -> LiveConnection {
-        lastCall = .now
         guard let connection, state == .active else {
             throw DBusError(GatewayError.invalidState, "The session is \(state.rawValue); it takes calls only while active.")
         }
@@ -379,8 +403,7 @@ public actor LiveSession {
     /// Sends `message` on the current connection. User input (`kept`) is also kept until the
     /// service confirms it with a new handle; while the session reconnects it is held and sent on
     /// the next connection, so none is lost.
-    private func send(_ message: ClientMessage, kept: Bool = false) async throws(DBusError) {
-        lastCall = .now
+    func send(_ message: ClientMessage, kept: Bool = false) async throws(DBusError) {
         let keeps = kept && configuration.sessionResumption
         if keeps, state == .reconnecting, closeCause == nil {
             resumption.keep(message)
@@ -403,6 +426,13 @@ public actor LiveSession {
         }
     }
 
+    /// The names of the session's D-Bus properties.
+    public static let propertyNames = [
+        "State", "Model", "Owner", "Turn", "Usage", "LastError", "AudioState", "InputNode", "OutputNode", "Underruns",
+        "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
+        "AudioLatency",
+    ]
+
     /// The current values of the session's D-Bus properties.
     public func propertyValues() -> [String: DBusValue] {
         [
@@ -414,8 +444,6 @@ public actor LiveSession {
                 key: .string, value: .variant,
                 Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
             "LastError": .string(lastError),
-            "InputNode": .string(""),
-            "OutputNode": .string(""),
-        ]
+        ].merging(audioPropertyValues()) { $1 }
     }
 }

@@ -1,3 +1,4 @@
+import AudioNodes
 import DBusService
 import Foundation
 import LiveProtocol
@@ -15,21 +16,25 @@ public struct SessionOptions: Sendable {
     public var detached = false
     /// How long a detached session stays open without a method call.
     public var idleTimeout: Duration = .seconds(600)
+    /// The session's nodes, from the gateway's defaults and the audio options.
+    public var audio: SessionAudio.Configuration
 
     /// The option keys and their D-Bus types.
     public static let keys: [String: String] = [
         "model": "s", "voice": "s", "language": "s", "system_instruction": "s", "response_modality": "s",
         "input_transcription": "b", "output_transcription": "b", "vad": "a{sv}", "activity_handling": "s",
         "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
-        "detached": "b", "idle_timeout": "u",
+        "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
+        "jitter_buffer_ms": "u",
     ]
 
     static let vadKeys: Set<String> = [
         "disabled", "start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms",
     ]
 
-    /// Parses `options`, starting from `defaults`.
-    public init(_ options: [String: DBusValue], defaults: SessionConfiguration) throws(DBusError) {
+    /// Parses `options`, starting from `defaults` and the gateway's `audio` defaults.
+    public init(_ options: [String: DBusValue], defaults: SessionConfiguration,
+                audio: SessionAudio.Configuration = .init()) throws(DBusError) {
         try options.rejectUnknownKeys(Set(Self.keys.keys))
         var configuration = defaults
         if let model = try options.value("model", as: String.self) {
@@ -94,6 +99,38 @@ public struct SessionOptions: Sendable {
             idleTimeout = .seconds(Int(seconds))
         }
         self.configuration = configuration
+        self.audio = try Self.audio(options, defaults: audio)
+    }
+
+    static func audio(_ options: [String: DBusValue], defaults: SessionAudio.Configuration) throws(DBusError)
+        -> SessionAudio.Configuration
+    {
+        var audio = defaults
+        if let input = try options.value("audio_input", as: String.self) {
+            switch input {
+            case "sink": audio.capturesInput = true; audio.input.source = .virtualSink
+            case "none": audio.capturesInput = false
+            case "default-mic": audio.capturesInput = true; audio.input.source = .defaultMicrophone
+            case "":
+                throw .invalidArgs(
+                    "Option \"audio_input\" must be \"sink\", \"none\", \"default-mic\" or a node name (see pw-cli ls Node), not empty")
+            default: audio.capturesInput = true; audio.input.source = .node(input)
+            }
+        }
+        audio.playsOnSpeakers = try options.value("play_voice", as: Bool.self) ?? audio.playsOnSpeakers
+        if let chunk = try options.value("audio_chunk_ms", as: UInt32.self) {
+            guard (20...1000).contains(chunk) else {
+                throw .invalidArgs("Option \"audio_chunk_ms\" must be 20 to 1000 (milliseconds of input per message), got \(chunk)")
+            }
+            audio.input.chunkDuration = .milliseconds(Int(chunk))
+        }
+        if let jitter = try options.value("jitter_buffer_ms", as: UInt32.self) {
+            guard jitter <= 2000 else {
+                throw .invalidArgs("Option \"jitter_buffer_ms\" must be 0 to 2000 (milliseconds of voice queued before playing), got \(jitter)")
+            }
+            audio.output.targetDepth = .milliseconds(Int(jitter))
+        }
+        return audio
     }
 
     static func activityDetection(_ vad: [String: DBusValue]) throws(DBusError) -> AutomaticActivityDetection {

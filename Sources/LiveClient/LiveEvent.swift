@@ -35,12 +35,16 @@ public struct LiveEventSequence: AsyncSequence, Sendable {
     /// Reads and decodes the next frame.
     public struct Iterator: AsyncIteratorProtocol {
         let reader: FrameReader
+        /// When the frame of the event ``next()`` returned last was read from the socket, before
+        /// it was decoded: where the client's share of a message's latency starts.
+        public private(set) var receivedAt = ContinuousClock.now
 
         /// The next event; nil when the connection has ended.
         /// - Throws: ``LiveClientError/connectionLost(_:)`` when the transport fails.
         public mutating func next() async throws -> LiveEvent? {
             do {
                 while let message = try await reader.nextMessage() {
+                    receivedAt = .now
                     if let event = FrameReader.decode(message) { return event }
                 }
                 return nil

@@ -53,6 +53,9 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Flag(name: .customLong("no-audio"), help: "Run without PipeWire: sessions get no audio nodes.")
+    var noAudio = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -122,7 +125,8 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         if let defaultModelOption { defaults.model = defaultModelOption }
         let gateway = GatewayService(
             configuration: GatewayConfiguration(
-                client: client, defaults: defaults, backend: backend, maxSessionsPerOwner: maxSessionsPerOwner),
+                client: client, defaults: defaults, backend: backend, maxSessionsPerOwner: maxSessionsPerOwner,
+                audio: noAudio ? nil : AudioConfiguration()),
             logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -1,0 +1,45 @@
+import AudioNodes
+
+/// A session's audio as its properties show it: the nodes, what went through them, and the
+/// gateway's own latency each way.
+struct SessionAudioState: Sendable {
+    /// Whether the session has nodes now.
+    enum Status: String, Sendable {
+        /// The gateway runs without PipeWire.
+        case off
+        /// The nodes are being created.
+        case starting
+        /// The nodes exist.
+        case active
+        /// PipeWire is not reachable; the nodes come back with it.
+        case unavailable
+    }
+
+    var status: Status
+    var nodes: SessionAudio?
+    /// Samples (16 kHz) captured by the input node.
+    var samplesCaptured = 0
+    /// Samples sent to the service, or held to be sent after a resume.
+    var samplesSent = 0
+    /// Samples not sent: captured while the session was not active.
+    var samplesDropped = 0
+    /// Samples (24 kHz) the service sent as voice.
+    var samplesReceived = 0
+    /// Underruns and frames played by nodes that no longer exist (PipeWire restarted).
+    var earlierUnderruns = 0
+    var earlierFramesPlayed = 0
+    /// Chunk complete on PipeWire's thread → frame written to the socket.
+    var uplink = LatencyWindow()
+    /// Frame read from the socket → samples queued for the microphone.
+    var downlink = LatencyWindow()
+
+    var underruns: Int { earlierUnderruns + (nodes?.output.underruns ?? 0) }
+    var framesPlayed: Int { earlierFramesPlayed + (nodes?.output.framesPlayed ?? 0) }
+
+    /// Keeps the counters of the nodes being removed.
+    mutating func retireNodes() {
+        earlierUnderruns = underruns
+        earlierFramesPlayed = framesPlayed
+        nodes = nil
+    }
+}

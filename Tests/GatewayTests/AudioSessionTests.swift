@@ -1,0 +1,206 @@
+import AudioNodes
+import BusTestSupport
+import Foundation
+import Gateway
+import LiveSimulator
+import Testing
+
+/// Sessions with their PipeWire nodes, end to end: a private PipeWire + WirePlumber desktop, the
+/// gateway on a private bus, the simulator answering in echo-voice mode, `pw-cat` playing into the
+/// session's sink and `pw-record` recording its virtual microphone.
+@Suite("Session audio through real PipeWire", .serialized, .timeLimit(.minutes(2)))
+struct AudioSessionTests {
+    typealias G = GatewayHarness
+
+    /// 24 kHz frames per graph quantum (the desktop pins 256 frames at 48 kHz).
+    static let voiceQuantum = TestDesktop.quantum / 2
+
+    /// Runs `body` with a desktop and a gateway whose sessions get nodes on it.
+    static func withAudioGateway<T: Sendable>(
+        pacing: VoicePacing = VoicePacing(),
+        _ body: (TestDesktop, GatewayHarness) async throws -> T
+    ) async throws -> T {
+        try await TestDesktop.run { desktop in
+            let socket = desktop.socket
+            return try await G.with(simulator: SimulatorConfiguration(voice: .echo, pacing: pacing), configure: {
+                $0.audio = AudioConfiguration(pipeWire: .init(remote: socket))
+            }) { gateway in
+                try await body(desktop, gateway)
+            }
+        }
+    }
+
+    static func double(_ gateway: GatewayHarness, _ path: String, _ name: String) async throws -> Double {
+        let value = try await gateway.property(path, G.sessionInterface, name).data
+        return (value as? Double) ?? (value as? NSNumber)?.doubleValue ?? -1
+    }
+
+    /// Makes `text` into speech: a WAV for pw-cat and its 16 kHz samples for comparison.
+    static func speech(_ text: String, in desktop: TestDesktop, name: String) throws -> (wav: String, samples: [Int16]) {
+        let wav = desktop.scratch.appendingPathComponent("\(name).wav").path
+        let raw = desktop.scratch.appendingPathComponent("\(name)-16k.raw").path
+        try desktop.run("/usr/bin/espeak-ng", ["-w", wav, text])
+        try desktop.run("/usr/bin/sox", [wav, "-r", "16000", "-t", "raw", "-e", "signed", "-b", "16", raw])
+        return (wav, try readRawSamples(URL(fileURLWithPath: raw)))
+    }
+
+    /// Starts `pw-record` on the session's microphone at 16 kHz and waits until it is linked.
+    static func record(_ node: String, in desktop: TestDesktop, to file: String) async throws -> Process {
+        let recorder = try desktop.start(
+            "/usr/bin/pw-record", ["--target", node, "--rate", "16000", "--channels", "1", "--format", "s16", file])
+        try await waitUntil("pw-record linked to \(node)") {
+            let links = try desktop.run("/usr/bin/pw-link", ["-l"])
+            return links.split(separator: "\n").contains { $0.hasPrefix(node + ":") }
+                && links.contains("|->")
+        }
+        return recorder
+    }
+
+    @Test("speech played into the session's sink comes back on its virtual microphone; the signals arrive on D-Bus")
+    func speechRoundTrip() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            let (wav, spoken) = try Self.speech("Gemini Live hears every app on this desktop.", in: desktop, name: "speech")
+            let monitor = try await gateway.monitorSignals()
+            let path = try await gateway.startSession(["1", "detached", "b", "true"])
+            let activated = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+            #expect(activated)
+            let input = try #require(try await gateway.sessionString(path, "InputNode"))
+            let voice = try #require(try await gateway.sessionString(path, "OutputNode"))
+            #expect(input.hasPrefix("gemini-live-") && input.hasSuffix("-input"))
+            #expect(voice.hasPrefix("gemini-live-") && voice.hasSuffix("-voice"))
+            try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
+            try await desktop.waitForPort("\(voice):capture_MONO", inputs: false)
+
+            let recording = desktop.scratch.appendingPathComponent("voice.wav").path
+            let recorder = try await Self.record(voice, in: desktop, to: recording)
+            let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
+            player.waitUntilExit()
+            let turned = await eventually(timeout: .seconds(30)) {
+                (try? await gateway.property(path, G.sessionInterface, "Turn").data).flatMap(number) == 1
+            }
+            #expect(turned, "\(gateway.logs.text)")
+            let received = try await Self.double(gateway, path, "AudioReceivedSeconds")
+            let playedOut = try await eventually {
+                try await Self.double(gateway, path, "AudioPlayedSeconds") >= received - 0.001
+            }
+            let played = try await Self.double(gateway, path, "AudioPlayedSeconds")
+            #expect(playedOut, "played \(played) s of \(received) s")
+            try await Task.sleep(for: .milliseconds(300))
+            Tool.stop(recorder)
+            let recorded = try readWAVSamples(URL(fileURLWithPath: recording))
+
+            let spokenRange = soundRange(spoken)
+            try #require(spokenRange != nil, "espeak-ng made silence")
+            let spokenSound = spokenRange ?? 0..<0
+            let heardRange = soundRange(recorded)
+            try #require(heardRange != nil, "the recording is silent")
+            let heard = heardRange ?? 0..<0
+            let sent = try await Self.double(gateway, path, "AudioSentSeconds")
+            print("round trip: spoken \(spokenSound.count) samples, heard \(heard.count), sent \(sent) s, received \(received) s")
+            #expect(sent >= Double(spokenSound.count) / 16_000)
+            #expect(received >= Double(spokenSound.count) / 16_000 - 0.05)
+            // The echo is the spoken audio resampled 16 → 24 → 16 kHz: same length within two quanta.
+            #expect(abs(heard.count - spokenSound.count) <= 2 * TestDesktop.quantum / 3 + 64)
+            let correlation = peakCorrelation(Array(spoken[spokenSound]), Array(recorded[heard]), maxLag: 200)
+            #expect(correlation > 0.9, "correlation \(correlation)")
+            #expect(try await gateway.property(path, G.sessionInterface, "Underruns").data as? Int == 0)
+            let latency = try await gateway.property(path, G.sessionInterface, "AudioLatency").data as? [String: Any]
+            #expect(latency?.keys.contains("uplink_p99_ms") == true, "\(String(describing: latency))")
+            #expect(latency?.keys.contains("downlink_p99_ms") == true)
+
+            try await gateway.call(path, G.sessionInterface, "Close")
+            let output = await monitor.stop().stdout
+            let log = MonitorLog(output)
+            #expect(!log.signals(G.sessionInterface, "InputTranscription", path: path).isEmpty, "\(output)")
+            #expect(log.signals(G.sessionInterface, "TurnComplete", path: path).count == 1)
+            try await waitUntil("the session's nodes to leave the graph") {
+                let names = try desktop.nodes().keys
+                return !names.contains(input) && !names.contains(voice)
+            }
+        }
+    }
+
+    @Test("Interrupt() during the model's voice: the microphone plays at most one more quantum, then silence")
+    func interruptSilences() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            let (wav, spoken) = try Self.speech(
+                "This sentence is long enough that the model is still repeating it when the user interrupts it, "
+                    + "which must silence the virtual microphone at once.", in: desktop, name: "long")
+            let path = try await gateway.startSession(["1", "detached", "b", "true"])
+            _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+            let input = try #require(try await gateway.sessionString(path, "InputNode"))
+            let voice = try #require(try await gateway.sessionString(path, "OutputNode"))
+            try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
+            try await desktop.waitForPort("\(voice):capture_MONO", inputs: false)
+            let recording = desktop.scratch.appendingPathComponent("interrupted.wav").path
+            let recorder = try await Self.record(voice, in: desktop, to: recording)
+            let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
+            player.waitUntilExit()
+            let speaking = try await eventually(timeout: .seconds(30)) {
+                try await Self.double(gateway, path, "AudioPlayedSeconds") > 1.0
+            }
+            #expect(speaking, "\(gateway.logs.text)")
+            try await gateway.call(path, G.sessionInterface, "Interrupt")
+            let atInterrupt = try await Self.double(gateway, path, "AudioPlayedSeconds")
+            try await Task.sleep(for: .seconds(1))
+            let afterwards = try await Self.double(gateway, path, "AudioPlayedSeconds")
+            Tool.stop(recorder)
+            let framesAfter = Int(((afterwards - atInterrupt) * 24_000).rounded())
+            print("interrupt: \(framesAfter) voice frames played after Interrupt returned (quantum \(Self.voiceQuantum))")
+            #expect(framesAfter <= Self.voiceQuantum)
+            let total = Double(soundRange(spoken)?.count ?? 0) / 16_000
+            #expect(afterwards < total - 0.5, "the rest of the reply was dropped: played \(afterwards) of \(total) s")
+
+            let recorded = try readWAVSamples(URL(fileURLWithPath: recording))
+            let heardRange = soundRange(recorded)
+            try #require(heardRange != nil, "the recording is silent")
+            let tail = recorded[(heardRange ?? 0..<0).upperBound...]
+            #expect(tail.count >= 16_000 / 2, "at least half a second of silence followed the interruption")
+            #expect(tail.allSatisfy { abs(Int($0)) <= 64 })
+            try await gateway.call(path, G.sessionInterface, "Close")
+        }
+    }
+
+    @Test("audio_input none, play_voice: no input node, a speaker stream; bad audio options are named errors")
+    func audioOptions() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            let path = try await gateway.startSession(["3", "detached", "b", "true", "audio_input", "s", "none", "play_voice", "b", "true"])
+            _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+            #expect(try await gateway.sessionString(path, "InputNode") == "")
+            let voice = try #require(try await gateway.sessionString(path, "OutputNode"))
+            let id = try #require(path.split(separator: "/").last)
+            try await waitUntil("the speaker stream") {
+                try desktop.nodes()["gemini-live-\(id)-speaker"]?["media.class"] as? String == "Stream/Output/Audio"
+            }
+            let nodes = try desktop.nodes()
+            #expect(nodes["gemini-live-\(id)-input"] == nil)
+            #expect(nodes[voice]?["media.class"] as? String == "Audio/Source")
+            #expect(try await gateway.property(path, G.sessionInterface, "JitterBufferMs").data as? Int == 60)
+            try await gateway.call(path, G.sessionInterface, "Close")
+
+            for (options, message) in [
+                (["1", "audio_chunk_ms", "u", "5"], "audio_chunk_ms"), (["1", "jitter_buffer_ms", "u", "9000"], "jitter_buffer_ms"),
+                (["1", "audio_input", "s", ""], "audio_input"), (["1", "play_voice", "s", "yes"], "play_voice"),
+            ] {
+                let result = try await gateway.gdbus(
+                    G.manager, G.managerInterface, "StartSession", Self.gvariant(options))
+                #expect(result.status != 0)
+                #expect(result.stderr.contains("InvalidArgs") && result.stderr.contains(message), "\(result.stderr)")
+            }
+        }
+    }
+
+    /// `busctl`-style option triples as a GVariant `a{sv}` text for `gdbus call`.
+    static func gvariant(_ options: [String]) -> String {
+        var entries: [String] = []
+        for index in stride(from: 1, to: options.count - 2, by: 3) {
+            let (key, type, value) = (options[index], options[index + 1], options[index + 2])
+            switch type {
+            case "s": entries.append("'\(key)': <'\(value)'>")
+            case "u": entries.append("'\(key)': <uint32 \(value)>")
+            default: entries.append("'\(key)': <\(value)>")
+            }
+        }
+        return "{\(entries.joined(separator: ", "))}"
+    }
+}

@@ -141,6 +141,7 @@ let package = Package(
         .executableTarget(
             name: "GeminiLiveGateway",
             dependencies: [
+                "AudioNodes",
                 "Gateway",
                 "GatewaySettings",
                 "LiveClient",

@@ -10,13 +10,15 @@ public struct GatewayConfiguration: Sendable {
     public var client: LiveClientConfiguration?
     /// What `NotConfigured` says: how to set a key.
     public var notConfiguredMessage: String
-    /// Options a session gets when StartSession does not set them.
+    /// Options a session gets when StartSession does not set them, until
+    /// ``GatewayService/updateDefaults(_:maxSessionsPerOwner:)`` replaces them.
     public var defaults: SessionConfiguration
     /// The `Backend` property: kind and endpoint, e.g. `simulator ws://127.0.0.1:40233`.
     public var backend: String
     /// The `Version` property.
     public var version: String
-    /// Open sessions one caller may have.
+    /// Open sessions one caller may have, until ``GatewayService/updateDefaults(_:maxSessionsPerOwner:)``
+    /// replaces it.
     public var maxSessionsPerOwner: Int
     /// The bus to serve on.
     public var busAddress: DBusConnection.Address
@@ -24,6 +26,9 @@ public struct GatewayConfiguration: Sendable {
     public var shutdownTimeout: Duration
     /// PipeWire nodes for sessions; nil runs the gateway without audio.
     public var audio: AudioConfiguration?
+    /// How long the gateway serves with no session open and no StartSession in flight before
+    /// ``GatewayService/run()`` stops as on graceful shutdown; nil: it never exits for idleness.
+    public var exitWhenIdle: Duration? = nil
 
     public init(
         client: LiveClientConfiguration?, notConfiguredMessage: String = GatewayConfiguration.howToSetAKey,

@@ -14,17 +14,21 @@ import Synchronization
 /// Run it in a `ServiceGroup`: on graceful shutdown every session is closed (each emits `Closed`)
 /// before ``run()`` returns.
 public final class GatewayService: Service, Sendable {
-    private let configuration: GatewayConfiguration
-    private let logger: Logger
-    private let registry = Mutex(Registry())
+    let configuration: GatewayConfiguration
+    let logger: Logger
+    let registry = Mutex(Registry())
     /// Set when graceful shutdown begins (the WebSocket layer then closes every connection itself).
     private let shuttingDown = Mutex(false)
     private let requests: AsyncStream<LiveSession>
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
     /// The PipeWire connection sessions take their nodes from; nil without audio.
     private let audio: AudioBackend?
+    /// The session defaults and limit in force (``updateDefaults(_:maxSessionsPerOwner:)`` replaces them).
+    let adjustable: Mutex<Adjustable>
+    /// StartSession calls in flight and the idle timer's state.
+    let activity = Mutex(Activity())
 
-    private struct Registry {
+    struct Registry {
         var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
         var nextID = 1
         var bus: DBusConnection?
@@ -35,6 +39,7 @@ public final class GatewayService: Service, Sendable {
     public init(configuration: GatewayConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        adjustable = Mutex(Adjustable(defaults: configuration.defaults, maxSessionsPerOwner: configuration.maxSessionsPerOwner))
         (requests, requestContinuation) = AsyncStream.makeStream()
         audio = configuration.audio.map { AudioBackend(configuration: $0, logger: logger) }
     }
@@ -59,6 +64,9 @@ public final class GatewayService: Service, Sendable {
                     }
                 }
                 let audioTask = self.audio.map { audio in Task { await audio.run() } }
+                if let idleTime = self.configuration.exitWhenIdle {
+                    group.addTask { await self.exitWhenIdle(after: idleTime) }
+                }
                 await withDiscardingTaskGroup { sessions in
                     for await session in self.requests {
                         sessions.addTask { await self.serve(session, on: bus) }
@@ -73,13 +81,19 @@ public final class GatewayService: Service, Sendable {
                 audioTask?.cancel()
                 await audioTask?.value
                 await bus.close()
+                group.cancelAll()
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {
-            self.shuttingDown.withLock { $0 = true }
-            self.requestContinuation.finish()
+            self.stopServing()
         }
         logger.notice("stopped")
+    }
+
+    /// Begins shutdown: no new sessions, and ``run()`` closes the open ones and returns.
+    func stopServing() {
+        shuttingDown.withLock { $0 = true }
+        requestContinuation.finish()
     }
 
     // MARK: Sessions
@@ -138,6 +152,7 @@ public final class GatewayService: Service, Sendable {
             registry.sessions.removeAll { $0.session === session }
             return registry.closeWaiters.removeValue(forKey: session.id) ?? []
         }
+        markIdleIfQuiet()
         try? await bus.emitPropertiesChanged(
             path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
             changed: ["Sessions": sessionPaths()])
@@ -173,9 +188,11 @@ public final class GatewayService: Service, Sendable {
     }
 
     private func startSession(_ call: DBusMethodCall) async throws -> [DBusValue] {
+        try beginStart()
+        defer { endStart() }
+        let (defaults, maxSessionsPerOwner) = adjustable.withLock { ($0.defaults, $0.maxSessionsPerOwner) }
         let options = try call.argument(0, as: [String: DBusValue].self)
-        let parsed = try SessionOptions(options, defaults: configuration.defaults,
-                                        audio: configuration.audio?.nodes ?? .init())
+        let parsed = try SessionOptions(options, defaults: defaults, audio: configuration.audio?.nodes ?? .init())
         guard let client = configuration.client else {
             throw DBusError(GatewayError.notConfigured, configuration.notConfiguredMessage)
         }
@@ -207,7 +224,7 @@ public final class GatewayService: Service, Sendable {
             emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
         let admitted = registry.withLock { registry -> Bool in
             let owned = registry.sessions.filter { $0.session.owner == call.sender }.count
-            guard owned < configuration.maxSessionsPerOwner,
+            guard owned < maxSessionsPerOwner,
                 !registry.sessions.contains(where: { $0.path == path })
             else { return false }
             registry.sessions.append((path, session))
@@ -216,7 +233,7 @@ public final class GatewayService: Service, Sendable {
         guard admitted else {
             throw DBusError(
                 GatewayError.limitExceeded,
-                "You have \(configuration.maxSessionsPerOwner) sessions open (or the handle_token is in use); close one with Close() first.")
+                "You have \(maxSessionsPerOwner) sessions open (or the handle_token is in use); close one with Close() first.")
         }
         do {
             try await bus.export(ExportedObject(path: path, interfaces: [try sessionInterface(for: session)]))
@@ -283,7 +300,7 @@ public final class GatewayService: Service, Sendable {
         let configuration = self.configuration
         interface.onProperty("Version", get: { .string(configuration.version) })
         interface.onProperty("Sessions", get: { self.sessionPaths() })
-        interface.onProperty("DefaultModel", get: { .string(Setup(model: configuration.defaults.model).modelID) })
+        interface.onProperty("DefaultModel", get: { .string(self.defaultModelID) })
         interface.onProperty("Backend", get: { .string(configuration.backend) })
         return interface
     }

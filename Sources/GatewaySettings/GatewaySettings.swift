@@ -10,6 +10,7 @@ import LiveProtocol
 /// voice = "Kore"
 /// language = "en-US"
 /// key_file = "~/.config/gemini-live-gateway/api-key"
+/// exit_when_idle_s = 300
 ///
 /// [endpoint]
 /// url = "wss://generativelanguage.googleapis.com"
@@ -20,8 +21,8 @@ import LiveProtocol
 /// silence_duration_ms = 500
 ///
 /// [audio]
-/// chunk_ms = 40
-/// jitter_buffer_ms = 80
+/// chunk_ms = 100
+/// jitter_ms = 60
 /// ```
 public struct GatewaySettings: Sendable, Hashable {
     /// The model of sessions that name none.
@@ -32,6 +33,9 @@ public struct GatewaySettings: Sendable, Hashable {
     public var language: String?
     /// The API key file (mode 0600); `~` is expanded.
     public var keyFile: String?
+    /// How long the gateway runs with no session before it exits (`exit_when_idle_s`, 0 … 86400 s);
+    /// `.zero` means never, and so does `nil` unless the command line sets it.
+    public var exitWhenIdle: Duration?
     /// The Live endpoint.
     public var endpoint: Endpoint
     /// Voice-activity detection defaults.
@@ -42,16 +46,21 @@ public struct GatewaySettings: Sendable, Hashable {
     /// Settings with nothing set: every built-in default applies.
     public init(
         model: String? = nil, voice: String? = nil, language: String? = nil, keyFile: String? = nil,
-        endpoint: Endpoint = Endpoint(), vad: VoiceActivity = VoiceActivity(), audio: Audio = Audio()
+        exitWhenIdle: Duration? = nil, endpoint: Endpoint = Endpoint(), vad: VoiceActivity = VoiceActivity(),
+        audio: Audio = Audio()
     ) {
         self.model = model
         self.voice = voice
         self.language = language
         self.keyFile = keyFile
+        self.exitWhenIdle = exitWhenIdle
         self.endpoint = endpoint
         self.vad = vad
         self.audio = audio
     }
+
+    /// Allowed `exit_when_idle_s`, in seconds (0: never).
+    public static let exitWhenIdleRange = 0...86_400
 
     /// The `[endpoint]` table.
     public struct Endpoint: Sendable, Hashable {
@@ -100,22 +109,26 @@ public struct GatewaySettings: Sendable, Hashable {
         case low
     }
 
-    /// The `[audio]` table: sizes the audio nodes use.
+    /// The `[audio]` table: the sizes of each session's audio buffers. A `nil` field is not set: the
+    /// audio nodes' built-in default applies.
     public struct Audio: Sendable, Hashable {
-        /// Milliseconds of microphone audio per message to the service (10 … 1000; default 40).
-        public var chunkMs: Int?
-        /// Milliseconds of model audio buffered before playback starts (0 … 2000; default 80).
-        public var jitterBufferMs: Int?
+        /// The uplink chunk length, the audio sent to the service per message (`chunk_ms`,
+        /// 20 … 1000 ms; built-in default 100 ms).
+        public var chunkDuration: Duration?
+        /// The target depth of the voice's jitter buffer, the model audio queued before playback
+        /// starts (`jitter_ms`, 0 … 2000 ms; built-in default 60 ms).
+        public var jitterTargetDepth: Duration?
 
-        public init(chunkMs: Int? = nil, jitterBufferMs: Int? = nil) {
-            self.chunkMs = chunkMs
-            self.jitterBufferMs = jitterBufferMs
+        /// Audio settings; `nil` leaves a size to the built-in default.
+        public init(chunkDuration: Duration? = nil, jitterTargetDepth: Duration? = nil) {
+            self.chunkDuration = chunkDuration
+            self.jitterTargetDepth = jitterTargetDepth
         }
 
-        /// Allowed `chunk_ms`.
-        public static let chunkRange = 10...1000
-        /// Allowed `jitter_buffer_ms`.
-        public static let jitterBufferRange = 0...2000
+        /// Allowed `chunk_ms`, in milliseconds.
+        public static let chunkRange = 20...1000
+        /// Allowed `jitter_ms`, in milliseconds.
+        public static let jitterRange = 0...2000
     }
 
     /// The session defaults with this file's settings applied over `builtIn`.

@@ -19,12 +19,17 @@ struct SettingsParser {
         } catch {
             throw SettingsError(path: path, problem: "not valid TOML: \(error)", fix: "correct the file's syntax")
         }
-        try rejectUnknown(root, table: nil, known: ["model", "voice", "language", "key_file", "endpoint", "vad", "audio"])
+        try rejectUnknown(
+            root, table: nil,
+            known: ["model", "voice", "language", "key_file", "exit_when_idle_s", "endpoint", "vad", "audio"])
         var settings = GatewaySettings()
         settings.model = try nonEmptyString(root, "model", table: nil, example: "\"gemini-3.8-live\"")
         settings.voice = try nonEmptyString(root, "voice", table: nil, example: "\"Kore\"")
         settings.language = try nonEmptyString(root, "language", table: nil, example: "\"en-US\"")
         settings.keyFile = try nonEmptyString(root, "key_file", table: nil, example: "\"~/.config/gemini-live-gateway/api-key\"")
+        settings.exitWhenIdle = try integer(
+            root, "exit_when_idle_s", table: nil, range: GatewaySettings.exitWhenIdleRange, example: 300, unit: "seconds"
+        ).map { .seconds($0) }
 
         if let endpoint = try table(root, "endpoint") {
             try rejectUnknown(endpoint, table: "endpoint", known: ["url", "api_version"])
@@ -54,10 +59,13 @@ struct SettingsParser {
         }
 
         if let audio = try table(root, "audio") {
-            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_buffer_ms"])
-            settings.audio.chunkMs = try integer(audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange, example: 40)
-            settings.audio.jitterBufferMs = try integer(
-                audio, "jitter_buffer_ms", table: "audio", range: GatewaySettings.Audio.jitterBufferRange, example: 80)
+            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_ms"])
+            settings.audio.chunkDuration = try integer(
+                audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange, example: 100
+            ).map { .milliseconds($0) }
+            settings.audio.jitterTargetDepth = try integer(
+                audio, "jitter_ms", table: "audio", range: GatewaySettings.Audio.jitterRange, example: 60
+            ).map { .milliseconds($0) }
         }
         return settings
     }
@@ -90,12 +98,13 @@ struct SettingsParser {
     }
 
     private func integer(
-        _ table: TOMLTable, _ key: String, table name: String?, range: ClosedRange<Int>, example: Int
+        _ table: TOMLTable, _ key: String, table name: String?, range: ClosedRange<Int>, example: Int,
+        unit: String = "milliseconds"
     ) throws(SettingsError) -> Int? {
         guard let value = table[key] else { return nil }
         guard value.type == .int, let integer = value.int else {
             throw failure(
-                name, key, "must be an integer number of milliseconds, got \(describe(value.type))",
+                name, key, "must be an integer number of \(unit), got \(describe(value.type))",
                 fix: "write \(key) = \(example) (no quotes, no unit)")
         }
         guard range.contains(integer) else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AudioNodes
 import Foundation
 import Gateway
 import GatewaySettings
@@ -23,7 +24,8 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             Defaults come from the configuration file ($XDG_CONFIG_HOME/gemini-live-gateway/config.toml,
             or --config): command-line options > configuration file > built-in defaults, and
             StartSession options override both for their session. A bad file stops the gateway
-            with the line, the key and a fix.
+            with the line, the key and a fix. SIGHUP reads the file again: new sessions get its
+            defaults, open sessions keep theirs, and a bad file leaves the settings as they were.
             """)
 
     @Flag(help: "Serve sessions from an embedded offline simulator instead of the real service.")
@@ -50,6 +52,13 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Option(name: .customLong("max-sessions-per-owner"), help: "Open sessions one D-Bus client may have.")
     var maxSessionsPerOwner: Int = 16
 
+    @Option(
+        name: .customLong("exit-when-idle"),
+        help: ArgumentHelp(
+            "Exit after this many seconds with no session (0: never; default: exit_when_idle_s of the configuration file, else never).",
+            valueName: "seconds"))
+    var exitWhenIdle: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -64,6 +73,10 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             throw ValidationError("--simulator and --endpoint exclude each other: the simulator is the endpoint.")
         }
         guard maxSessionsPerOwner > 0 else { throw ValidationError("--max-sessions-per-owner must be at least 1") }
+        if let exitWhenIdle, !GatewaySettings.exitWhenIdleRange.contains(exitWhenIdle) {
+            throw ValidationError(
+                "--exit-when-idle must be within \(GatewaySettings.exitWhenIdleRange.lowerBound)…\(GatewaySettings.exitWhenIdleRange.upperBound) seconds")
+        }
     }
 
     func run() async throws {
@@ -75,17 +88,18 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         }
         let logger = Logger(label: "gemini-live-gateway")
         let environment = ProcessInfo.processInfo.environment
-        let settings: GatewaySettings
+        let file = ConfigurationFile(
+            path: config ?? GatewaySettings.defaultPath(environment: environment), required: config != nil,
+            environment: environment)
+        let settings: DaemonSettings
         do {
-            settings = try GatewaySettings.load(
-                path: config ?? GatewaySettings.defaultPath(environment: environment), required: config != nil,
-                environment: environment)
+            settings = commandLine.resolved(with: try file.load())
         } catch {
             logger.critical("Cannot use the configuration file: \(error)")
             throw ExitCode.failure
         }
-        let apiVersion = apiVersionOption ?? settings.endpoint.apiVersion ?? "v1beta"
-        let endpoint = simulator ? nil : (self.endpoint ?? settings.endpoint.url)
+        let apiVersion = settings.apiVersion
+        let endpoint = settings.endpoint
         if simulator {
             let embedded = LiveSimulator(
                 configuration: SimulatorConfiguration(), logger: Logger(label: "gemini-live-simulator"))
@@ -93,13 +107,13 @@ struct GeminiLiveGateway: AsyncParsableCommand {
                 let endpoint = LiveEndpoint(baseURL: address.baseURL, apiVersion: apiVersion, credential: .none)
                 try await serve(
                     client: LiveClientConfiguration(endpoint: endpoint), backend: "simulator \(address.baseURL)",
-                    settings: settings, logger: logger)
+                    settings: settings, file: file, logger: logger)
             }
             return
         }
         let key: Secret?
         do {
-            key = try APIKeySource.load(environment: environment, keyFile: keyFile ?? settings.keyFile)
+            key = try APIKeySource.load(environment: environment, keyFile: settings.keyFile)
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure
@@ -113,24 +127,44 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             logger.warning("no API key configured: StartSession will answer NotConfigured until one is set")
         }
         try await serve(
-            client: key == nil && endpoint == nil ? nil : client, backend: backend, settings: settings, logger: logger)
+            client: key == nil && endpoint == nil ? nil : client, backend: backend, settings: settings, file: file,
+            logger: logger)
+    }
+
+    /// The options that override the configuration file.
+    private var commandLine: CommandLineSettings {
+        CommandLineSettings(
+            simulator: simulator, endpoint: endpoint, apiVersion: apiVersionOption, keyFile: keyFile,
+            defaultModel: defaultModelOption, exitWhenIdle: exitWhenIdle.map { .seconds($0) },
+            maxSessionsPerOwner: maxSessionsPerOwner)
     }
 
     private func serve(
-        client: LiveClientConfiguration?, backend: String, settings: GatewaySettings, logger: Logger
+        client: LiveClientConfiguration?, backend: String, settings: DaemonSettings, file: ConfigurationFile,
+        logger: Logger
     ) async throws {
-        var builtIn = SessionConfiguration()
-        builtIn.model = LiveModel.defaultID
-        var defaults = settings.sessionDefaults(over: builtIn)
-        if let defaultModelOption { defaults.model = defaultModelOption }
-        let gateway = GatewayService(
-            configuration: GatewayConfiguration(
-                client: client, defaults: defaults, backend: backend, maxSessionsPerOwner: maxSessionsPerOwner,
-                audio: noAudio ? nil : AudioConfiguration()),
-            logger: logger)
+        var configuration = GatewayConfiguration(
+            client: client, defaults: settings.sessionDefaults, backend: backend,
+            maxSessionsPerOwner: settings.maxSessionsPerOwner)
+        configuration.exitWhenIdle = settings.exitWhenIdle
+        if !noAudio {
+            var nodes = SessionAudio.Configuration()
+            if let chunk = settings.audio.chunkDuration { nodes.input.chunkDuration = chunk }
+            if let jitter = settings.audio.jitterTargetDepth { nodes.output.targetDepth = jitter }
+            configuration.audio = AudioConfiguration(nodes: nodes)
+        }
+        let gateway = GatewayService(configuration: configuration, logger: logger)
+        let reloader = ConfigurationReloader(
+            hangups: await UnixSignalsSequence(trapping: .sighup), file: file, commandLine: commandLine,
+            running: settings, gateway: gateway, logger: logger)
+        // The gateway returning on its own (idle) is a normal end: the reloader then stops too.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [
+                    .init(service: gateway, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: reloader),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

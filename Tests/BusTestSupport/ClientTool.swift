@@ -49,6 +49,9 @@ public final class ClientTool: @unchecked Sendable {
 
     public var pid: Int32 { process.processIdentifier }
 
+    /// Whether the process has not exited yet.
+    public var isRunning: Bool { process.isRunning }
+
     public var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
     public var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 

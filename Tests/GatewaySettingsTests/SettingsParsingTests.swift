@@ -25,7 +25,7 @@ struct SettingsParsingTests {
 
         [audio]
         chunk_ms = 40
-        jitter_buffer_ms = 80
+        jitter_ms = 80
         """
 
     @Test("every setting is read")
@@ -39,7 +39,7 @@ struct SettingsParsingTests {
         #expect(
             settings.vad
                 == .init(disabled: false, startSensitivity: .high, endSensitivity: .low, prefixPaddingMs: 20, silenceDurationMs: 500))
-        #expect(settings.audio == .init(chunkMs: 40, jitterBufferMs: 80))
+        #expect(settings.audio == .init(chunkDuration: .milliseconds(40), jitterTargetDepth: .milliseconds(80)))
     }
 
     @Test("an empty file sets nothing")
@@ -62,6 +62,7 @@ struct SettingsParsingTests {
     @Test("a value of the wrong type names its key, the line it is on and a fix", arguments: [
         ("[vad]\nsilence_duration_ms = \"500\"\n", "vad.silence_duration_ms", 2, "integer"),
         ("model = \"m\"\n\n[audio]\nchunk_ms = 2.5\n", "audio.chunk_ms", 4, "integer"),
+        ("[audio]\nchunk_ms = 100\njitter_ms = \"60ms\"\n", "audio.jitter_ms", 3, "integer"),
         ("voice = 3\n", "voice", 1, "string"),
         ("[vad]\ndisabled = \"yes\"\n", "vad.disabled", 2, "true or false"),
         ("vad = 1\n", "vad", 1, "table"),
@@ -75,8 +76,11 @@ struct SettingsParsingTests {
 
     @Test("bad values and unknown keys are refused with what is allowed", arguments: [
         ("[vad]\nstart_sensitivity = \"medium\"\n", "vad.start_sensitivity", "\"high\" or \"low\""),
-        ("[audio]\nchunk_ms = 5\n", "audio.chunk_ms", "10…1000"),
-        ("[audio]\njitter_buffer_ms = 5000\n", "audio.jitter_buffer_ms", "0…2000"),
+        ("[audio]\nchunk_ms = 10\n", "audio.chunk_ms", "20…1000"),
+        ("[audio]\nchunk_ms = 1001\n", "audio.chunk_ms", "20…1000"),
+        ("[audio]\njitter_ms = -1\n", "audio.jitter_ms", "0…2000"),
+        ("[audio]\njitter_ms = 5000\n", "audio.jitter_ms", "0…2000"),
+        ("[audio]\njitter_buffer_ms = 80\n", "audio.jitter_buffer_ms", "known: chunk_ms, jitter_ms"),
         ("[endpoint]\nurl = \"https://example.com\"\n", "endpoint.url", "ws://"),
         ("[endpoint]\napi_version = \"v2\"\n", "endpoint.api_version", "v1beta"),
         ("modle = \"x\"\n", "modle", "not a known setting"),
@@ -88,6 +92,39 @@ struct SettingsParsingTests {
         #expect(error?.key == key)
         #expect(error?.line != nil)
         #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
+    }
+
+    @Test("[audio]: each size is a Duration when set, nil when not; the range ends are allowed")
+    func audio() throws {
+        #expect(try GatewaySettings.parse("[audio]\n").audio == .init())
+        let chunkOnly = try GatewaySettings.parse("[audio]\nchunk_ms = 100\n").audio
+        #expect(chunkOnly.chunkDuration == .milliseconds(100))
+        #expect(chunkOnly.jitterTargetDepth == nil)
+        let ends = try GatewaySettings.parse("[audio]\nchunk_ms = 20\njitter_ms = 0\n").audio
+        #expect(ends == .init(chunkDuration: .milliseconds(20), jitterTargetDepth: .zero))
+        let upper = try GatewaySettings.parse("[audio]\nchunk_ms = 1000\njitter_ms = 2000\n").audio
+        #expect(upper == .init(chunkDuration: .seconds(1), jitterTargetDepth: .seconds(2)))
+    }
+
+    @Test("the fix of a wrong [audio] type shows the built-in value")
+    func audioFix() {
+        let error = #expect(throws: SettingsError.self) { try GatewaySettings.parse("[audio]\nchunk_ms = \"100\"\n") }
+        #expect(error?.fix == "write chunk_ms = 100 (no quotes, no unit)", "\(String(describing: error))")
+    }
+
+    @Test("exit_when_idle_s: whole seconds, 0 … 86400, refused with its line and a fix otherwise")
+    func exitWhenIdle() throws {
+        #expect(try GatewaySettings.parse("").exitWhenIdle == nil)
+        #expect(try GatewaySettings.parse("exit_when_idle_s = 300\n").exitWhenIdle == .seconds(300))
+        #expect(try GatewaySettings.parse("exit_when_idle_s = 0\n").exitWhenIdle == .zero)
+        let negative = #expect(throws: SettingsError.self) { try GatewaySettings.parse("model = \"m\"\nexit_when_idle_s = -5\n") }
+        #expect(negative?.line == 2)
+        #expect(negative?.description.contains("0…86400") == true, "\(String(describing: negative))")
+        let text = #expect(throws: SettingsError.self) { try GatewaySettings.parse("exit_when_idle_s = \"5m\"\n") }
+        #expect(text?.problem == "must be an integer number of seconds, got a string", "\(String(describing: text))")
+        #expect(text?.fix == "write exit_when_idle_s = 300 (no quotes, no unit)")
+        let misplaced = #expect(throws: SettingsError.self) { try GatewaySettings.parse("[audio]\nexit_when_idle_s = 300\n") }
+        #expect(misplaced?.key == "audio.exit_when_idle_s")
     }
 
     @Test("precedence: the file's settings replace built-in defaults, unset ones keep them")
@@ -129,6 +166,6 @@ struct ExampleConfigurationTests {
         #expect(settings.model == "gemini-3.8-live")
         #expect(settings.keyFile == "/home/u/.config/gemini-live-gateway/api-key")
         #expect(settings.vad.silenceDurationMs == 500)
-        #expect(settings.audio == .init(chunkMs: 40, jitterBufferMs: 80))
+        #expect(settings.audio == .init(chunkDuration: .milliseconds(100), jitterTargetDepth: .milliseconds(60)))
     }
 }

@@ -15,6 +15,18 @@ struct Daemon: Sendable {
     /// Starts the daemon with `arguments` and an environment of only the bus address, a temporary HOME and
     /// `environment`; returns once it owns its name.
     static func start(_ arguments: [String], bus: TestBus, environment: [String: String] = [:]) async throws -> Daemon {
+        let daemon = try launch(arguments, bus: bus, environment: environment)
+        let tool = daemon.tool
+        let up = await eventually { (try? await bus.busctl("status", GatewayConfiguration.busName))?.status == 0 }
+        guard up else {
+            let result = await tool.stop()
+            throw TestBusError("the daemon did not take its name: \(result.stderr)")
+        }
+        return daemon
+    }
+
+    /// Starts the daemon as ``start(_:bus:environment:)`` does, without waiting for its name.
+    static func launch(_ arguments: [String], bus: TestBus, environment: [String: String] = [:]) throws -> Daemon {
         let binary = binDirectory.appendingPathComponent("gemini-live-gateway").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw TestBusError("\(binary) is not built; run swift build --build-tests first")
@@ -25,14 +37,18 @@ struct Daemon: Sendable {
             "DBUS_SESSION_BUS_ADDRESS": bus.address,
         ]
         base.merge(environment) { $1 }
-        let tool = try ClientTool.start([binary] + arguments, bus: bus, environment: base)
-        let daemon = Daemon(tool: tool, bus: bus)
-        let up = await eventually { (try? await bus.busctl("status", GatewayConfiguration.busName))?.status == 0 }
-        guard up else {
-            let result = await tool.stop()
-            throw TestBusError("the daemon did not take its name: \(result.stderr)")
-        }
-        return daemon
+        return Daemon(tool: try ClientTool.start([binary] + arguments, bus: bus, environment: base), bus: bus)
+    }
+
+    /// Sends `signal` to this daemon (by its pid).
+    func send(_ signal: Int32) {
+        kill(tool.pid, signal)
+    }
+
+    /// Waits up to `timeout` for the daemon to exit on its own: its status and output, or nil if it still runs.
+    func exit(within timeout: Duration) async -> ClientTool.Result? {
+        let tool = self.tool
+        return await withTimeout(timeout) { await tool.finish() }
     }
 
     /// The `SigBlk` and `SigIgn` masks of the running daemon, from /proc.

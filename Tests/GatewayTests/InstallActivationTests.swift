@@ -22,10 +22,13 @@ struct InstallActivationTests {
                 environment: environment.merging(["GEMINI_LIVE_BIN_DIR": Daemon.binDirectory.path]) { $1 })
             #expect(install.status == 0, "\(install.stderr)")
             let activationFile = try String(contentsOfFile: "\(prefix)/share/dbus-1/services/\(G.name).service", encoding: .utf8)
-            #expect(activationFile.contains("[D-BUS Service]\nName=\(G.name)\nExec=\(prefix)/bin/gemini-live-gateway\n"), "\(activationFile)")
+            #expect(
+                activationFile.contains("[D-BUS Service]\nName=\(G.name)\nExec=\(prefix)/bin/gemini-live-gateway --exit-when-idle 300\n"),
+                "\(activationFile)")
             #expect(activationFile.contains("SystemdService=gemini-live-gateway.service"))
             let unit = try String(contentsOfFile: "\(prefix)/share/systemd/user/gemini-live-gateway.service", encoding: .utf8)
-            #expect(unit.contains("ExecStart=\(prefix)/bin/gemini-live-gateway\n") && unit.contains("Type=dbus") && unit.contains("BusName=\(G.name)"))
+            #expect(unit.contains("ExecStart=\(prefix)/bin/gemini-live-gateway --exit-when-idle 300\n") && unit.contains("Type=dbus") && unit.contains("BusName=\(G.name)"))
+            #expect(unit.contains("ExecReload=/bin/kill -HUP $MAINPID\n"))
             #expect(!unit.contains("@bindir@") && !activationFile.contains("@bindir@"))
             for xml in ["\(G.managerInterface).xml", "\(G.sessionInterface).xml"] {
                 #expect(try String(contentsOfFile: "\(prefix)/share/dbus-1/interfaces/\(xml)", encoding: .utf8) == projectFile("dbus/\(xml)"))

@@ -64,3 +64,32 @@ public func sineBytes(frequency: Double, rate: Double, count: Int, amplitude: Do
     }
     return bytes
 }
+
+/// The normalized correlation of each `window`-sample piece of `a`'s sound with `b`, each piece at
+/// its own best lag within `maxLag` of the lag that aligns the first sounds: robust to a glitch
+/// that shifts the rest of `b` by a few samples, which a single whole-signal correlation is not.
+public func windowedCorrelations(_ a: [Int16], _ b: [Int16], window: Int, maxLag: Int) -> [Double] {
+    guard let soundA = soundRange(a), let soundB = soundRange(b), window > 0 else { return [] }
+    let center = soundB.lowerBound - soundA.lowerBound
+    var results: [Double] = []
+    for start in stride(from: soundA.lowerBound, to: soundA.upperBound - window / 2, by: window) {
+        let end = min(start + window, soundA.upperBound)
+        var xx = 0.0
+        for i in start..<end { xx += Double(a[i]) * Double(a[i]) }
+        guard xx > Double(end - start) * 100 * 100 else { continue }
+        var best = 0.0
+        for lag in (center - maxLag)...(center + maxLag) {
+            var dot = 0.0, yy = 0.0
+            for i in start..<end {
+                let j = i + lag
+                guard j >= 0, j < b.count else { continue }
+                let y = Double(b[j])
+                dot += Double(a[i]) * y
+                yy += y * y
+            }
+            if yy > 0 { best = max(best, dot / (xx * yy).squareRoot()) }
+        }
+        results.append(best)
+    }
+    return results
+}

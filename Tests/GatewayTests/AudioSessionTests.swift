@@ -85,6 +85,7 @@ struct AudioSessionTests {
             }
             let played = try await Self.double(gateway, path, "AudioPlayedSeconds")
             #expect(playedOut, "played \(played) s of \(received) s")
+            
             try await Task.sleep(for: .milliseconds(300))
             Tool.stop(recorder)
             let recorded = try readWAVSamples(URL(fileURLWithPath: recording))
@@ -99,10 +100,22 @@ struct AudioSessionTests {
             print("round trip: spoken \(spokenSound.count) samples, heard \(heard.count), sent \(sent) s, received \(received) s")
             #expect(sent >= Double(spokenSound.count) / 16_000)
             #expect(received >= Double(spokenSound.count) / 16_000 - 0.05)
-            // The echo is the spoken audio resampled 16 → 24 → 16 kHz: same length within two quanta.
-            #expect(abs(heard.count - spokenSound.count) <= 2 * TestDesktop.quantum / 3 + 64)
-            let correlation = peakCorrelation(Array(spoken[spokenSound]), Array(recorded[heard]), maxLag: 200)
-            #expect(correlation > 0.9, "correlation \(correlation)")
+            // Inside the gateway no sample is lost: every voice sample received was played.
+            #expect(abs(played - received) * 24_000 < 1, "played \(played) s, received \(received) s")
+            #expect(try await Self.double(gateway, path, "AudioDroppedSeconds") == 0)
+            // The echo is the spoken audio resampled 16 → 24 → 16 kHz: the same length within two
+            // quanta, plus 20 ms for an xrun of PipeWire (which has no realtime priority on this
+            // shared test machine) in pw-cat or pw-record.
+            #expect(abs(heard.count - spokenSound.count) <= 2 * TestDesktop.quantum / 3 + 320,
+                    "heard \(heard.count) samples, spoken \(spokenSound.count)")
+            // Each 125 ms of speech is found in the recording; a scheduling glitch on a loaded machine
+            // may shift what follows it by a few samples, so each piece gets its own alignment.
+            let pieces = windowedCorrelations(spoken, recorded, window: 2000, maxLag: 400).sorted()
+            try #require(pieces.count >= 8, "\(pieces.count) voiced pieces")
+            let median = pieces[pieces.count / 2]
+            print("round trip: correlation per 125 ms piece: median \(median), lowest \(pieces.first ?? 0)")
+            #expect(median > 0.9, "\(pieces)")
+            #expect(pieces.filter { $0 > 0.8 }.count * 4 >= pieces.count * 3, "\(pieces)")
             #expect(try await gateway.property(path, G.sessionInterface, "Underruns").data as? Int == 0)
             let latency = try await gateway.property(path, G.sessionInterface, "AudioLatency").data as? [String: Any]
             #expect(latency?.keys.contains("uplink_p99_ms") == true, "\(String(describing: latency))")

@@ -27,7 +27,7 @@ struct BadInputTests {
                 ("{'detached': <'yes'>}", #"Option "detached" must be of type b, got s"#),
                 ("{'vad': <'off'>}", #"Option "vad" must be of type a{sv}, got s"#),
                 ("{'idle_timeout': <int32 -1>}", #"Option "idle_timeout" must be of type u, got i"#),
-                ("{'colour': <'blue'>}", "Unknown option(s) colour; known: activity_handling, context_compression"),
+                ("{'colour': <'blue'>}", "Unknown option(s) colour; known: activity_handling, audio_chunk_ms"),
                 ("{'vad': <{'loudness': <'high'>}>}", #"Unknown key(s) in option "vad": loudness"#),
                 ("{'response_modality': <'VIDEO'>}", #"Option "response_modality" must be "AUDIO" or "TEXT", got "VIDEO""#),
                 ("{'tools': <'not json'>}", #"Option "tools" is not valid JSON function declarations"#),

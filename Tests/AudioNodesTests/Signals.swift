@@ -64,3 +64,10 @@ func sineBytes(frequency: Double, rate: Double, count: Int, amplitude: Double = 
     }
     return bytes
 }
+
+/// The root mean square of `samples`, as a fraction of full scale.
+func rms<C: Collection<Int16>>(_ samples: C) -> Double {
+    guard !samples.isEmpty else { return 0 }
+    let sum = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
+    return (sum / Double(samples.count)).squareRoot() / 32768
+}

@@ -13,6 +13,9 @@ import Synchronization
 /// When the PipeWire daemon goes away the core reports an error; ``connectionState`` turns to
 /// ``PipeWireConnectionState/disconnected(reason:)`` and ``connectionStates`` yields it. The nodes
 /// of the old connection are then dead: call ``reconnect()`` and create them again.
+///
+/// ``graph`` watches the graph on the same connection (a registry listener made when the core
+/// connects and made again by ``reconnect()``).
 public final class PipeWireLoop: @unchecked Sendable {
     /// How to reach PipeWire.
     public struct Configuration: Sendable {
@@ -38,6 +41,8 @@ public final class PipeWireLoop: @unchecked Sendable {
     /// The loop of the thread loop (non-realtime); event and timer sources live here.
     let loop: UnsafeMutablePointer<pw_loop>
     private let context: OpaquePointer
+    /// The registry view behind ``graph``.
+    let registry: GraphRegistry
     private let configuration: Configuration
     private let logger: Logger
     // Guarded by the thread loop lock.
@@ -69,6 +74,7 @@ public final class PipeWireLoop: @unchecked Sendable {
         self.threadLoop = threadLoop
         self.loop = loop
         self.context = context
+        registry = GraphRegistry(loop: loop, logger: logger)
         let started = pw_thread_loop_start(threadLoop)
         guard started == 0 else {
             pw_context_destroy(context)
@@ -91,6 +97,9 @@ public final class PipeWireLoop: @unchecked Sendable {
     public var connectionState: PipeWireConnectionState {
         state.withLock { $0 }
     }
+
+    /// The applications playing audio, and routing them into a session's sink.
+    public var graph: PipeWireGraph { PipeWireGraph(pipeWire: self) }
 
     /// Runs `body` holding the thread loop lock (reentrant; not from the realtime thread).
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
@@ -143,11 +152,21 @@ public final class PipeWireLoop: @unchecked Sendable {
             guard let data else { return }
             let me = Unmanaged<PipeWireLoop>.fromOpaque(data).takeUnretainedValue()
             me.coreError(id: id, result: result, message: message.map { String(cString: $0) } ?? "")
+        }, { data, id, seq in
+            guard let data else { return }
+            Unmanaged<PipeWireLoop>.fromOpaque(data).takeUnretainedValue().registry.doneLocked(id: id, seq: seq)
         }, Unmanaged.passUnretained(self).toOpaque())
+        do {
+            try registry.attachLocked(core: core)
+        } catch {
+            disconnectLocked()
+            throw error
+        }
         publish(.connected)
     }
 
     private func disconnectLocked() {
+        registry.detachLocked(reason: "PipeWire connection closed")
         pwshim_core_listener_free(coreListener)
         coreListener = nil
         if let core {
@@ -161,7 +180,9 @@ public final class PipeWireLoop: @unchecked Sendable {
         let text = pwshim_strerror(result).map { String(cString: $0) } ?? "error \(result)"
         logger.warning("PipeWire error", metadata: ["id": "\(id)", "error": "\(text)", "message": "\(message)"])
         if id == 0 {
-            publish(.disconnected(reason: message.isEmpty ? text : "\(text): \(message)"))
+            let reason = message.isEmpty ? text : "\(text): \(message)"
+            registry.failSyncsLocked(reason: reason)
+            publish(.disconnected(reason: reason))
         }
     }
 

@@ -52,8 +52,15 @@ struct pwshim_core_listener {
 	struct spa_hook hook;
 	struct pw_core_events events;
 	void (*func)(void *data, uint32_t id, int seq, int res, const char *message);
+	void (*done)(void *data, uint32_t id, int seq);
 	void *data;
 };
+
+static void pwshim_core_done(void *data, uint32_t id, int seq)
+{
+	struct pwshim_core_listener *l = data;
+	l->done(l->data, id, seq);
+}
 
 static void pwshim_core_error(void *data, uint32_t id, int seq, int res, const char *message)
 {
@@ -62,14 +69,17 @@ static void pwshim_core_error(void *data, uint32_t id, int seq, int res, const c
 }
 
 struct pwshim_core_listener *pwshim_core_listener_new(struct pw_core *core,
-        void (*func)(void *data, uint32_t id, int seq, int res, const char *message), void *data)
+        void (*func)(void *data, uint32_t id, int seq, int res, const char *message),
+        void (*done)(void *data, uint32_t id, int seq), void *data)
 {
 	struct pwshim_core_listener *l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return NULL;
 	l->events.version = PW_VERSION_CORE_EVENTS;
 	l->events.error = pwshim_core_error;
+	l->events.done = pwshim_core_done;
 	l->func = func;
+	l->done = done;
 	l->data = data;
 	pw_core_add_listener(core, &l->hook, &l->events, l);
 	return l;
@@ -82,3 +92,5 @@ void pwshim_core_listener_free(struct pwshim_core_listener *listener)
 	spa_hook_remove(&listener->hook);
 	free(listener);
 }
+
+int pwshim_core_sync(struct pw_core *core) { return pw_core_sync(core, PW_ID_CORE, 0); }

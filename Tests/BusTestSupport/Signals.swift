@@ -93,3 +93,10 @@ public func windowedCorrelations(_ a: [Int16], _ b: [Int16], window: Int, maxLag
     }
     return results
 }
+
+/// The root mean square of `samples`, as a fraction of full scale.
+public func rms<C: Collection<Int16>>(_ samples: C) -> Double {
+    guard !samples.isEmpty else { return 0 }
+    let sum = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
+    return (sum / Double(samples.count)).squareRoot() / 32768
+}

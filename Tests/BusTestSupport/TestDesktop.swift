@@ -2,7 +2,7 @@ import Foundation
 
 /// A private PipeWire + WirePlumber (and session bus) started by `scripts/test-desktop.sh` for
 /// one test, with the graph quantum pinned to 256 frames; stopped by its directory (the script
-/// signals only the PIDs it recorded).
+/// signals only the PIDs it recorded). `wirePlumber: false` starts no session manager.
 public struct TestDesktop: Sendable {
     /// The graph quantum the desktop pins, in frames at 48 kHz.
     public static let quantum = 256
@@ -21,9 +21,10 @@ public struct TestDesktop: Sendable {
     public var socket: String { directory + "/pipewire-0" }
 
     /// Starts a desktop, runs `body` in it, and stops it.
-    public static func run<T>(_ body: (TestDesktop) async throws -> T) async throws -> T {
+    public static func run<T>(wirePlumber: Bool = true, _ body: (TestDesktop) async throws -> T) async throws -> T {
         var environment = ProcessInfo.processInfo.environment
         environment["TEST_DESKTOP_QUANTUM"] = String(quantum)
+        environment["TEST_DESKTOP_WIREPLUMBER"] = wirePlumber ? "1" : "0"
         let start = try Tool.run(root.path + "/scripts/test-desktop.sh", ["start"], environment: environment)
         var directory = ""
         for line in start.split(separator: "\n") where line.hasPrefix("export ") {
@@ -77,6 +78,25 @@ public struct TestDesktop: Sendable {
             }
         }
         return nodes
+    }
+
+    /// Every link as `pw-link -l` prints it: (`node:output_port`, `node:input_port`).
+    public func links() throws -> [(output: String, input: String)] {
+        var pairs: [(output: String, input: String)] = []
+        var port = ""
+        for line in try run("/usr/bin/pw-link", ["-l"]).split(separator: "\n") {
+            if !line.hasPrefix(" ") {
+                port = String(line)
+            } else if let arrow = line.range(of: "|-> ") {
+                pairs.append((port, String(line[arrow.upperBound...])))
+            }
+        }
+        return pairs
+    }
+
+    /// The input ports the output ports of `node` link to.
+    public func linkTargets(of node: String) throws -> [String] {
+        try links().filter { $0.output.hasPrefix(node + ":") }.map(\.input)
     }
 
     /// Waits until `pw-link` lists a port `<node>:<port>` (input ports with `inputs`).

@@ -1,5 +1,6 @@
 // C helpers for the parts of libpipewire that Swift cannot call: function-like and
-// variadic macros (SPA pod builder, spa_strerror, spa_loop_utils and pw_core methods).
+// variadic macros (SPA pod builder, spa_strerror, spa_loop_utils, pw_core, pw_registry and
+// pw_metadata methods, and the listeners whose events structs must outlive the call).
 #pragma once
 #include <stdint.h>
 #include <stddef.h>
@@ -31,10 +32,62 @@ int pwshim_loop_update_timer(struct pw_loop *loop, struct spa_source *source,
 /// pw_loop_destroy_source.
 void pwshim_loop_destroy_source(struct pw_loop *loop, struct spa_source *source);
 
-/// A core listener that reports the core's `error` events (id, seq, res, message) to `func`.
+/// A core listener that reports the core's `error` events (id, seq, res, message) to `func`
+/// and its `done` events (id, seq: the answers to pwshim_core_sync) to `done`.
 /// The returned handle owns the listener and its events struct; free it with
 /// pwshim_core_listener_free under the loop lock.
 struct pwshim_core_listener;
 struct pwshim_core_listener *pwshim_core_listener_new(struct pw_core *core,
-        void (*func)(void *data, uint32_t id, int seq, int res, const char *message), void *data);
+        void (*func)(void *data, uint32_t id, int seq, int res, const char *message),
+        void (*done)(void *data, uint32_t id, int seq), void *data);
 void pwshim_core_listener_free(struct pwshim_core_listener *listener);
+
+/// pw_core_sync(core, PW_ID_CORE, 0): a round trip. Returns the seq its `done` event carries,
+/// or a negative errno-style result.
+int pwshim_core_sync(struct pw_core *core);
+
+// ---------------------------------------------------------------- the graph (Graph.c)
+
+/// The registry of `core` with a listener: `global` for every object that exists or appears
+/// (its type, e.g. "PipeWire:Interface:Node", and its global properties), `global_remove` when
+/// one goes. Free it with pwshim_registry_free under the loop lock, before the core goes.
+struct pwshim_registry;
+struct pwshim_registry *pwshim_registry_new(struct pw_core *core,
+        void (*global)(void *data, uint32_t id, const char *type, const struct spa_dict *props),
+        void (*global_remove)(void *data, uint32_t id), void *data);
+void pwshim_registry_free(struct pwshim_registry *registry);
+
+/// A proxy this process holds: a bound node, client or metadata object (with its listener)
+/// or a link it created. It remembers whether PipeWire removed the object and the last error
+/// PipeWire reported for it, and is freed by exactly one of pwshim_object_destroy (now) or
+/// pwshim_object_release (once PipeWire confirms the object is gone), under the loop lock.
+struct pwshim_object;
+
+/// Binds the node or client `id` (`type` PW_TYPE_INTERFACE_Node or _Client) and reports its
+/// full properties to `info` each time they change.
+struct pwshim_object *pwshim_registry_bind_info(struct pwshim_registry *registry, uint32_t id,
+        const char *type, void (*info)(void *data, uint32_t id, const struct spa_dict *props), void *data);
+
+/// Binds the metadata object `id` and reports each of its properties (initially and on every
+/// change; `key` NULL when a subject is cleared, `value` NULL when a key is removed) to `property`.
+struct pwshim_object *pwshim_registry_bind_metadata(struct pwshim_registry *registry, uint32_t id,
+        void (*property)(void *data, uint32_t subject, const char *key, const char *type, const char *value),
+        void *data);
+
+/// pw_metadata_set_property on a bound metadata object; `value` NULL removes `key` from `subject`.
+int pwshim_object_set_metadata(struct pwshim_object *metadata, uint32_t subject, const char *key,
+                               const char *type, const char *value);
+
+/// pw_core_create_object(core, "link-factory", PW_TYPE_INTERFACE_Link, …, props): a link owned
+/// by this process. With `object.linger = false`, pwshim_object_destroy removes the link.
+struct pwshim_object *pwshim_core_create_link(struct pw_core *core, const struct pw_properties *props);
+
+/// The last error PipeWire reported for the object (negative errno-style), else 0.
+int pwshim_object_error(const struct pwshim_object *object);
+
+/// Destroys the proxy now (for a link this process created: removes the link) and frees it.
+void pwshim_object_destroy(struct pwshim_object *object);
+
+/// For an object whose global was removed: frees it once PipeWire has confirmed the removal,
+/// without asking the server to destroy an id it already dropped.
+void pwshim_object_release(struct pwshim_object *object);

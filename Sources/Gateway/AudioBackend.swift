@@ -84,6 +84,11 @@ final class AudioBackend: Sendable {
         }
     }
 
+    /// Whether sessions can have nodes now.
+    var currentAvailability: Availability {
+        state.withLock { $0.availability }
+    }
+
     /// The current availability, then each change, until the backend stops.
     func availabilityChanges() -> AsyncStream<Availability> {
         let (stream, continuation) = AsyncStream.makeStream(of: Availability.self, bufferingPolicy: .bufferingNewest(1))
@@ -107,8 +112,7 @@ final class AudioBackend: Sendable {
             var audio: SessionAudio?
             for await availability in availabilityChanges() {
                 if let old = audio {
-                    await session.detachAudio()
-                    old.close()
+                    await remove(old, of: session)
                     audio = nil
                 }
                 switch availability {
@@ -130,10 +134,19 @@ final class AudioBackend: Sendable {
                 }
             }
             if let audio {
-                await session.detachAudio()
-                audio.close()
+                await remove(audio, of: session)
             }
         }
+    }
+
+    /// Puts back the streams routed into the session's sink, then removes its nodes.
+    private func remove(_ audio: SessionAudio, of session: LiveSession) async {
+        let routes = await session.removeRoutes { _ in true }
+        if case .available(let loop) = currentAvailability {
+            for route in routes { loop.graph.unroute(route) }
+        }
+        await session.detachAudio()
+        audio.close()
     }
 
     /// Sends each chunk the input node captures, and `audioStreamEnd` when it goes quiet, until the

@@ -21,6 +21,8 @@ public enum GatewayError {
     public static let timeout: DBusError.Name = "io.github.geminilive.Gateway1.Error.Timeout"
     /// The caller has too many sessions.
     public static let limitExceeded: DBusError.Name = "io.github.geminilive.Gateway1.Error.LimitExceeded"
+    /// PipeWire is not running (or the gateway runs without audio).
+    public static let audioUnavailable: DBusError.Name = "io.github.geminilive.Gateway1.Error.AudioUnavailable"
 
     /// The D-Bus error for a failed connection attempt.
     static func from(_ error: LiveClientError) -> DBusError {

@@ -297,6 +297,14 @@ public final class GatewayService: Service, Sendable {
         var interface = ExportedInterface(try Self.description(GatewayConfiguration.managerInterface))
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
+        interface.onMethod("ListAudioApplications") { _ in
+            let applications = try await self.audioBackend().applications()
+            return [
+                .array(
+                    element: .structure([.uint32, .string, .string]),
+                    applications.map { .structure([.uint32($0.nodeID), .string($0.application), .string($0.mediaName ?? "")]) })
+            ]
+        }
         let configuration = self.configuration
         interface.onProperty("Version", get: { .string(configuration.version) })
         interface.onProperty("Sessions", get: { self.sessionPaths() })
@@ -321,6 +329,16 @@ public final class GatewayService: Service, Sendable {
                 options: try call.argument(2, as: [String: DBusValue].self))
             return []
         }
+        interface.onMethod("RouteApplication") { call in
+            let session = try await self.session(at: call.path, for: call)
+            let moved = try await self.audioBackend().route(try call.argument(0, as: String.self), into: session)
+            return [.array(element: .uint32, moved.map(DBusValue.uint32))]
+        }
+        interface.onMethod("UnrouteApplication") { call in
+            let session = try await self.session(at: call.path, for: call)
+            let moved = try await self.audioBackend().unroute(try call.argument(0, as: String.self), from: session)
+            return [.array(element: .uint32, moved.map(DBusValue.uint32))]
+        }
         interface.onMethod("Close") { call in
             let session = try await self.session(at: call.path, for: call)
             await session.close(.owner)
@@ -336,6 +354,15 @@ public final class GatewayService: Service, Sendable {
             })
         }
         return interface
+    }
+
+    /// The PipeWire backend.
+    /// - Throws: `AudioUnavailable` when the gateway runs without audio.
+    private func audioBackend() throws(DBusError) -> AudioBackend {
+        guard let audio else {
+            throw DBusError(GatewayError.audioUnavailable, "The gateway runs without audio (--no-audio); restart it without that option.")
+        }
+        return audio
     }
 
     private func emit(_ event: SessionEvent, path: DBusObjectPath, bus: DBusConnection) async {

@@ -31,6 +31,33 @@ extension LiveSession {
         await emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode", "LastError"]))
     }
 
+    // MARK: Routing
+
+    /// The sink apps can be routed into, once it is in the graph.
+    func routableSink() -> (name: String, nodeID: UInt32)? {
+        guard audioConfiguration?.input.source == .virtualSink, let input = audio.nodes?.input,
+            let nodeID = input.nodeID
+        else { return nil }
+        return (input.name, nodeID)
+    }
+
+    /// Remembers a stream routed into the sink, to put it back later.
+    func addRoute(_ route: AppRoute) {
+        audio.routes.append(route)
+    }
+
+    /// Forgets and returns the routes `predicate` selects.
+    func removeRoutes(where predicate: (AppRoute) -> Bool) -> [AppRoute] {
+        let removed = audio.routes.filter(predicate)
+        audio.routes.removeAll(where: predicate)
+        return removed
+    }
+
+    /// Forgets and returns the routes of the stream with node id `query`.
+    func removeRoutes(matching query: String) -> [AppRoute] {
+        removeRoutes { String($0.applicationNodeID) == query }
+    }
+
     // MARK: Input
 
     /// Sends a captured chunk as `realtimeInput.audio`. While the session reconnects the chunk is

@@ -17,6 +17,8 @@ struct SessionAudioState: Sendable {
 
     var status: Status
     var nodes: SessionAudio?
+    /// Streams routed into the input sink, put back when the session or its nodes end.
+    var routes: [AppRoute] = []
     /// Samples (16 kHz) captured by the input node.
     var samplesCaptured = 0
     /// Samples sent to the service, or held to be sent after a resume.

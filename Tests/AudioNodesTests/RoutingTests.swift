@@ -35,23 +35,6 @@ final class CapturedAudio: Sendable {
 /// (moves through the `default` metadata) and without it (direct links).
 @Suite("PipeWireGraph routing", .serialized, .timeLimit(.minutes(1)))
 struct RoutingTests {
-    /// A 48 kHz stereo 440 Hz sine at half scale, longer than any test.
-    static func tone(_ desktop: TestDesktop) throws -> String {
-        let wav = desktop.scratch.appendingPathComponent("tone.wav").path
-        try desktop.run("/usr/bin/sox", ["-n", "-r", "48000", "-c", "2", wav, "synth", "50", "sine", "440", "vol", "0.5"])
-        return wav
-    }
-
-    /// A null sink with a high session priority, so WirePlumber makes it the default sink, the
-    /// "speakers" an app plays into until it is routed.
-    static func speaker(_ desktop: TestDesktop) async throws {
-        try desktop.run("/usr/bin/pw-cli", ["create-node", "adapter", """
-            { factory.name=support.null-audio-sink node.name=test-speaker media.class=Audio/Sink \
-            audio.position=[MONO] object.linger=true priority.session=2000 }
-            """])
-        try await desktop.waitForPort("test-speaker:playback_MONO", inputs: true)
-    }
-
     /// The `target.*` lines `pw-metadata` prints for `subject` in the `default` metadata.
     static func targets(_ desktop: TestDesktop, subject: UInt32) throws -> [String] {
         try desktop.run("/usr/bin/pw-metadata", ["-n", "default", String(subject)])
@@ -61,8 +44,8 @@ struct RoutingTests {
     @Test("with WirePlumber: a playing app is listed, routed into the session's sink, and moved back")
     func routeWithSessionManager() async throws {
         try await TestDesktop.run { desktop in
-            let wav = try Self.tone(desktop)
-            try await Self.speaker(desktop)
+            let wav = try desktop.tone()
+            try await desktop.addDefaultSpeaker()
             let pipeWire = try PipeWireLoop(configuration: .init(remote: desktop.socket))
             defer { pipeWire.close() }
             let audio = try SessionAudio(session: "r1", pipeWire: pipeWire)
@@ -124,7 +107,7 @@ struct RoutingTests {
     @Test("without a session manager: direct links carry one channel into the sink, and go on unroute")
     func routeWithLinks() async throws {
         try await TestDesktop.run(wirePlumber: false) { desktop in
-            let wav = try Self.tone(desktop)
+            let wav = try desktop.tone()
             let pipeWire = try PipeWireLoop(configuration: .init(remote: desktop.socket))
             defer { pipeWire.close() }
             let audio = try SessionAudio(session: "r2", pipeWire: pipeWire)
@@ -167,8 +150,8 @@ struct RoutingTests {
     @Test("routing errors name the problem: unknown node, not a playback stream, sink not in the graph")
     func routingErrors() async throws {
         try await TestDesktop.run { desktop in
-            let wav = try Self.tone(desktop)
-            try await Self.speaker(desktop)
+            let wav = try desktop.tone()
+            try await desktop.addDefaultSpeaker()
             let pipeWire = try PipeWireLoop(configuration: .init(remote: desktop.socket))
             defer { pipeWire.close() }
             let audio = try SessionAudio(session: "r3", pipeWire: pipeWire)

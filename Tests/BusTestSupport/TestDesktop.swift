@@ -99,6 +99,23 @@ public struct TestDesktop: Sendable {
         try links().filter { $0.output.hasPrefix(node + ":") }.map(\.input)
     }
 
+    /// Adds a null sink with a high session priority, so WirePlumber makes it the default sink:
+    /// the "speakers" an app plays into until it is routed elsewhere.
+    public func addDefaultSpeaker(named name: String = "test-speaker") async throws {
+        try run("/usr/bin/pw-cli", ["create-node", "adapter", """
+            { factory.name=support.null-audio-sink node.name=\(name) media.class=Audio/Sink \
+            audio.position=[MONO] object.linger=true priority.session=2000 }
+            """])
+        try await waitForPort("\(name):playback_MONO", inputs: true)
+    }
+
+    /// A 48 kHz stereo 440 Hz sine at half scale, `seconds` long, as a WAV in the scratch directory.
+    public func tone(seconds: Int = 50) throws -> String {
+        let wav = scratch.appendingPathComponent("tone-\(seconds).wav").path
+        try run("/usr/bin/sox", ["-n", "-r", "48000", "-c", "2", wav, "synth", String(seconds), "sine", "440", "vol", "0.5"])
+        return wav
+    }
+
     /// Waits until `pw-link` lists a port `<node>:<port>` (input ports with `inputs`).
     public func waitForPort(_ port: String, inputs: Bool) async throws {
         try await waitUntil("port \(port)") {

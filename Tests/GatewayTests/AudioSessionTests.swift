@@ -2,6 +2,7 @@ import AudioNodes
 import BusTestSupport
 import Foundation
 import Gateway
+import LiveProtocol
 import LiveSimulator
 import Testing
 
@@ -199,6 +200,60 @@ struct AudioSessionTests {
                     G.manager, G.managerInterface, "StartSession", Self.gvariant(options))
                 #expect(result.status != 0)
                 #expect(result.stderr.contains("InvalidArgs") && result.stderr.contains(message), "\(result.stderr)")
+            }
+        }
+    }
+
+    @Test("RouteApplication of a playing pw-cat: its audio reaches the service; Close puts it back on the speakers")
+    func routeApplication() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            try await desktop.addDefaultSpeaker()
+            let wav = try desktop.tone(seconds: 40)
+            let path = try await gateway.startSession(["2", "detached", "b", "true", "vad", "a{sv}", "1", "disabled", "b", "true"])
+            _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+            let input = try #require(try await gateway.sessionString(path, "InputNode"))
+            try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
+            let player = try desktop.start("/usr/bin/pw-cat", ["--playback", wav])
+            defer { Tool.stop(player) }
+            try await waitUntil("pw-cat on the speakers") {
+                try desktop.linkTargets(of: "pw-cat").contains { $0.hasPrefix("test-speaker:") }
+            }
+
+            let listed = try await gateway.call(G.manager, G.managerInterface, "ListAudioApplications")
+            #expect(listed.type == "a(uss)")
+            #expect("\(listed.data)".contains("pw-cat"), "\(listed.data)")
+            let unknown = try await gateway.gdbus(path, G.sessionInterface, "RouteApplication", "'no-such-app'")
+            #expect(unknown.stderr.contains("io.github.geminilive.Gateway1.Error.NotFound"), "\(unknown.stderr)")
+            #expect(unknown.stderr.contains("pw-cat"), "the error lists what is playing: \(unknown.stderr)")
+
+            let routed = try await gateway.call(path, G.sessionInterface, "RouteApplication", "s", "pw-cat")
+            #expect(routed.type == "au")
+            #expect((routed.data.first as? [Any])?.count == 1, "one stream moved: \(routed.data)")
+            try await waitUntil("pw-cat in the session's sink only") {
+                let links = try desktop.linkTargets(of: "pw-cat")
+                return !links.isEmpty && links.allSatisfy { $0.hasPrefix(input + ":") }
+            }
+            let streamed = try await eventually { try await Self.double(gateway, path, "AudioSentSeconds") >= 1.5 }
+            #expect(streamed)
+            let connection = try #require(gateway.simulator.recorder.connection(1))
+            let chunks = connection.clientMessages.compactMap { message -> Data? in
+                if case .realtimeInput(let input) = message { return input.audio?.data }
+                return nil
+            }.suffix(10)
+            let samples: [Int16] = chunks.flatMap { data -> [Int16] in
+                let bytes = [UInt8](data)
+                return stride(from: 0, to: bytes.count - 1, by: 2).map { i -> Int16 in
+                    Int16(bitPattern: UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8)
+                }
+            }
+            print("route: \(samples.count) samples of the routed tone at the service, RMS \(rms(samples))")
+            #expect(samples.count >= 8000)
+            #expect(rms(samples) > 0.2, "the tone (RMS 0.35 per channel) reached the service")
+
+            try await gateway.call(path, G.sessionInterface, "Close")
+            try await waitUntil("pw-cat back on the speakers only") {
+                let links = try desktop.linkTargets(of: "pw-cat")
+                return !links.isEmpty && links.allSatisfy { $0.hasPrefix("test-speaker:") }
             }
         }
     }

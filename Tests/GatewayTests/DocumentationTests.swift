@@ -45,6 +45,7 @@ struct DocumentationTests {
         let named = [
             GatewayError.invalidConfig, GatewayError.connectionFailed, GatewayError.notConfigured, GatewayError.accessDenied,
             GatewayError.notFound, GatewayError.invalidState, GatewayError.timeout, GatewayError.limitExceeded,
+            GatewayError.audioUnavailable,
         ].map(\.rawValue)
         #expect(errors.isSubset(of: named), "the XML names only errors the gateway has")
         for error in errors.union(named) {

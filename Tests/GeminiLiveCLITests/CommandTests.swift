@@ -107,17 +107,17 @@ struct CommandTests {
         }
     }
 
-    @Test("apps, route and unroute say the gateway does not support routing yet, from its UnknownMethod error")
-    func routingNotSupported() async throws {
+    @Test("apps, route and unroute against a gateway without audio fail with AudioUnavailable and say how to fix it")
+    func routingWithoutAudio() async throws {
         try await CLIHarness.with { cli in
             let started = try await cli.run("start")
             let path = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            for arguments in [["apps"], ["route", "--session", path, "firefox"], ["unroute", "firefox"]] {
+            for arguments in [["apps"], ["route", "--session", path, "firefox"], ["unroute", "--session", path, "firefox"]] {
                 let result = try await ClientTool.run(
                     [CLIHarness.executable] + arguments, bus: cli.bus, environment: cli.environment)
                 #expect(result.status == 1, "\(arguments)")
-                #expect(result.stderr.contains("not supported by this gateway version"), "\(result.stderr)")
-                #expect(result.stderr.contains("org.freedesktop.DBus.Error.UnknownMethod"))
+                #expect(result.stderr.contains("io.github.geminilive.Gateway1.Error.AudioUnavailable"), "\(result.stderr)")
+                #expect(result.stderr.contains("without audio"), "\(result.stderr)")
             }
             _ = try await cli.run("close", "--session", path)
         }

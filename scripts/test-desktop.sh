@@ -9,6 +9,7 @@
 #   scripts/test-desktop.sh stop              # stops what `start` started ($TEST_DESKTOP_DIR)
 #   scripts/test-desktop.sh stop DIR          # the same for an explicit directory
 #   scripts/test-desktop.sh status [DIR]      # lists the daemons and whether they run
+#   scripts/test-desktop.sh restart-pipewire [DIR]  # stops PipeWire and WirePlumber, starts them again
 #   scripts/test-desktop.sh run -- CMD…       # start, run CMD inside, stop; exits with CMD's status
 #
 # Knobs (environment):
@@ -124,6 +125,69 @@ cmd_status() {
 
 # ---------------------------------------------------------------- start
 
+# wait_for SECONDS NAME PID|- COMMAND…: poll COMMAND every 50 ms; fail fast if PID exits.
+wait_for() {
+    local secs=$1 what=$2 pid=$3 i
+    shift 3
+    for ((i = 0; i < secs * 20; i++)); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        if [ "$pid" != - ] && ! kill -0 "$pid" 2>/dev/null; then
+            die "$what exited during startup: $(tail -n 5 "$TEST_DESKTOP_DIR/$what.log" 2>/dev/null | tr '\n' ' ')"
+        fi
+        sleep 0.05
+    done
+    die "timed out after ${secs}s waiting for $what (log: $TEST_DESKTOP_DIR/$what.log)"
+}
+bus_ready() {
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus \
+        /org/freedesktop/DBus org.freedesktop.DBus.GetId
+}
+wp_ready() { timeout 2 pw-cli ls Metadata | grep -q 'metadata.name = "default"'; }
+
+
+# start_pipewire DIR: PipeWire on DIR's socket, ready after a round trip.
+start_pipewire() {
+    local dir=$1
+    pipewire > "$dir/pipewire.log" 2>&1 < /dev/null &
+    echo $! > "$dir/pipewire.pid"
+    wait_for 10 pipewire "$!" test -S "$dir/pipewire-0"
+    wait_for 10 pipewire "$(cat "$dir/pipewire.pid")" timeout 2 pw-cli info 0
+    log "pipewire $(cat "$dir/pipewire.pid")"
+}
+
+# start_wireplumber DIR: ready once its policy has created the "default" metadata.
+start_wireplumber() {
+    local dir=$1
+    wireplumber > "$dir/wireplumber.log" 2>&1 < /dev/null &
+    echo $! > "$dir/wireplumber.pid"
+    wait_for 10 wireplumber "$!" wp_ready
+    log "wireplumber $(cat "$dir/wireplumber.pid")"
+}
+
+# enter_dir DIR: the environment of a program inside the desktop.
+enter_dir() {
+    export TEST_DESKTOP_DIR="$1"
+    export XDG_RUNTIME_DIR="$1"
+    export XDG_STATE_HOME="$1/state"      # WirePlumber's restore-stream and default-nodes
+    export XDG_CONFIG_HOME="$1/config"    # keeps ~/.config/{pipewire,wireplumber,pulse} untouched
+    export DBUS_SESSION_BUS_ADDRESS="unix:path=$1/bus"
+    unset PIPEWIRE_REMOTE PIPEWIRE_RUNTIME_DIR PULSE_SERVER
+}
+
+# cmd_restart_pipewire DIR: stops PipeWire (and WirePlumber, if it ran) and starts them again on
+# the same socket, as when the user's PipeWire restarts.
+cmd_restart_pipewire() {
+    local dir=${1:-${TEST_DESKTOP_DIR:-}} with_wp=0
+    check_dir "$dir"
+    [ -d "$dir" ] || die "$dir does not exist"
+    [ ! -f "$dir/wireplumber.pid" ] || with_wp=1
+    stop_one "$dir" wireplumber wireplumber
+    stop_one "$dir" pipewire pipewire
+    enter_dir "$dir"
+    start_pipewire "$dir"
+    [ "$with_wp" = 0 ] || start_wireplumber "$dir"
+}
+
 cmd_start() {
     local install=${TEST_DESKTOP_INSTALL:-1} with_wp=${TEST_DESKTOP_WIREPLUMBER:-1}
     local with_pulse=${TEST_DESKTOP_PULSE:-0} quantum=${TEST_DESKTOP_QUANTUM:-}
@@ -149,11 +213,7 @@ cmd_start() {
     trap 'rc=$?; if [ "$rc" -ne 0 ]; then log "start failed (rc=$rc); cleaning up $dir"; cmd_stop "$dir" || true; fi' EXIT
 
     mkdir -p "$dir/state" "$dir/config"
-    export XDG_RUNTIME_DIR="$dir"
-    export XDG_STATE_HOME="$dir/state"      # WirePlumber's restore-stream and default-nodes
-    export XDG_CONFIG_HOME="$dir/config"    # keeps ~/.config/{pipewire,wireplumber,pulse} untouched
-    export DBUS_SESSION_BUS_ADDRESS="unix:path=$dir/bus"
-    unset PIPEWIRE_REMOTE PIPEWIRE_RUNTIME_DIR PULSE_SERVER
+    enter_dir "$dir"
 
     if [ -n "$quantum" ]; then
         case "$quantum" in *[!0-9]*) die "TEST_DESKTOP_QUANTUM must be a number" ;; esac
@@ -167,25 +227,6 @@ context.properties = {
 EOF
     fi
 
-    # wait_for SECONDS NAME PID|- COMMAND…: poll COMMAND every 50 ms; fail fast if PID exits.
-    wait_for() {
-        local secs=$1 what=$2 pid=$3 i
-        shift 3
-        for ((i = 0; i < secs * 20; i++)); do
-            if "$@" >/dev/null 2>&1; then return 0; fi
-            if [ "$pid" != - ] && ! kill -0 "$pid" 2>/dev/null; then
-                die "$what exited during startup: $(tail -n 5 "$dir/$what.log" 2>/dev/null | tr '\n' ' ')"
-            fi
-            sleep 0.05
-        done
-        die "timed out after ${secs}s waiting for $what (log: $dir/$what.log)"
-    }
-    bus_ready() {
-        dbus-send --session --print-reply --dest=org.freedesktop.DBus \
-            /org/freedesktop/DBus org.freedesktop.DBus.GetId
-    }
-    wp_ready() { timeout 2 pw-cli ls Metadata | grep -q 'metadata.name = "default"'; }
-
     # 1. Session bus. --fork returns once the socket listens; --print-pid gives the real PID.
     dbus-daemon --session --fork --nopidfile --address="unix:path=$dir/bus" \
         --print-pid=1 > "$dir/dbus.pid" 2> "$dir/dbus.log" < /dev/null
@@ -193,19 +234,10 @@ EOF
     log "dbus-daemon $(cat "$dir/dbus.pid") at $DBUS_SESSION_BUS_ADDRESS"
 
     # 2. PipeWire: the socket, then a round trip.
-    pipewire > "$dir/pipewire.log" 2>&1 < /dev/null &
-    echo $! > "$dir/pipewire.pid"
-    wait_for 10 pipewire "$!" test -S "$dir/pipewire-0"
-    wait_for 10 pipewire "$(cat "$dir/pipewire.pid")" timeout 2 pw-cli info 0
-    log "pipewire $(cat "$dir/pipewire.pid")"
+    start_pipewire "$dir"
 
     # 3. WirePlumber: ready once its policy has created the "default" metadata.
-    if [ "$with_wp" = 1 ]; then
-        wireplumber > "$dir/wireplumber.log" 2>&1 < /dev/null &
-        echo $! > "$dir/wireplumber.pid"
-        wait_for 10 wireplumber "$!" wp_ready
-        log "wireplumber $(cat "$dir/wireplumber.pid")"
-    fi
+    [ "$with_wp" != 1 ] || start_wireplumber "$dir"
 
     # 4. Optional Pulse API.
     if [ "$with_pulse" = 1 ]; then
@@ -245,6 +277,7 @@ case "${1:-}" in
     stop) shift; cmd_stop "$@" ;;
     status) shift; cmd_status "$@" ;;
     run) shift; cmd_run "$@" ;;
+    restart-pipewire) shift; cmd_restart_pipewire "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;
 esac

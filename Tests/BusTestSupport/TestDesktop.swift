@@ -99,6 +99,11 @@ public struct TestDesktop: Sendable {
         try links().filter { $0.output.hasPrefix(node + ":") }.map(\.input)
     }
 
+    /// Stops PipeWire (and WirePlumber) and starts them again on the same socket.
+    public func restartPipeWire() throws {
+        try Tool.run(Self.root.path + "/scripts/test-desktop.sh", ["restart-pipewire", directory], environment: environment)
+    }
+
     /// Adds a null sink with a high session priority, so WirePlumber makes it the default sink:
     /// the "speakers" an app plays into until it is routed elsewhere.
     public func addDefaultSpeaker(named name: String = "test-speaker") async throws {

@@ -258,6 +258,59 @@ struct AudioSessionTests {
         }
     }
 
+    @Test("PipeWire restarting: the session goes on, says audio is unavailable, and gets new nodes that carry audio")
+    func pipeWireRestarts() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            let monitor = try await gateway.monitorSignals()
+            let path = try await gateway.startSession(["1", "detached", "b", "true"])
+            _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+            let input = try #require(try await gateway.sessionString(path, "InputNode"))
+            try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
+
+            try desktop.restartPipeWire()
+            let recovered = try await eventually(timeout: .seconds(20)) {
+                try await gateway.sessionString(path, "AudioState") == "active"
+                    && desktop.nodes()[input] != nil
+            }
+            #expect(recovered, "\(gateway.logs.text)")
+            #expect(try await gateway.sessionString(path, "State") == "active", "the session itself went on")
+            #expect(try await gateway.sessionString(path, "InputNode") == input)
+            let lastError = try await gateway.sessionString(path, "LastError") ?? ""
+            #expect(lastError.contains("PipeWire went away") || lastError.contains("PipeWire is not running"), "\(lastError)")
+
+            try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
+            let (wav, _) = try Self.speech("Still listening after the restart.", in: desktop, name: "after")
+            let before = try await Self.double(gateway, path, "AudioSentSeconds")
+            let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
+            player.waitUntilExit()
+            let streamed = try await eventually { try await Self.double(gateway, path, "AudioSentSeconds") > before + 1 }
+            #expect(streamed, "the new input node streams to the service")
+
+            try await gateway.call(path, G.sessionInterface, "Close")
+            let log = MonitorLog(await monitor.stop().stdout)
+            let changes = log.signals("org.freedesktop.DBus.Properties", "PropertiesChanged", path: path).flatMap(\.lines)
+            #expect(changes.contains { $0.hasSuffix("string \"unavailable\"") }, "AudioState went unavailable: \(changes)")
+        }
+    }
+
+    @Test("ten sessions at once get ten distinct node pairs; closing each removes its pair")
+    func tenSessions() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            var paths: [String] = []
+            for _ in 1...10 { paths.append(try await gateway.startSession(["1", "detached", "b", "true"])) }
+            var names: Set<String> = []
+            for path in paths {
+                _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+                names.insert(try #require(try await gateway.sessionString(path, "InputNode")))
+                names.insert(try #require(try await gateway.sessionString(path, "OutputNode")))
+            }
+            #expect(names.count == 20)
+            try await waitUntil("twenty nodes in the graph") { names.isSubset(of: try desktop.nodes().keys) }
+            for path in paths { try await gateway.call(path, G.sessionInterface, "Close") }
+            try await waitUntil("all twenty gone") { names.isDisjoint(with: try desktop.nodes().keys) }
+        }
+    }
+
     /// `busctl`-style option triples as a GVariant `a{sv}` text for `gdbus call`.
     static func gvariant(_ options: [String]) -> String {
         var entries: [String] = []

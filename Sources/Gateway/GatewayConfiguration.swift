@@ -26,6 +26,9 @@ public struct GatewayConfiguration: Sendable {
     public var shutdownTimeout: Duration
     /// PipeWire nodes for sessions; nil runs the gateway without audio.
     public var audio: AudioConfiguration?
+    /// Where detached sessions' resumption handles are kept across restarts (see
+    /// ``ResumptionStore``); nil keeps none.
+    public var resumptionStorePath: String? = nil
     /// How long the gateway serves with no session open and no StartSession in flight before
     /// ``GatewayService/run()`` stops as on graceful shutdown; nil: it never exits for idleness.
     public var exitWhenIdle: Duration? = nil

@@ -23,6 +23,8 @@ public final class GatewayService: Service, Sendable {
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
     /// The PipeWire connection sessions take their nodes from; nil without audio.
     private let audio: AudioBackend?
+    /// Detached sessions' handles, kept across restarts; nil without a path.
+    let store: ResumptionStore?
     /// The session defaults and limit in force (``updateDefaults(_:maxSessionsPerOwner:)`` replaces them).
     let adjustable: Mutex<Adjustable>
     /// StartSession calls in flight and the idle timer's state.
@@ -42,6 +44,7 @@ public final class GatewayService: Service, Sendable {
         adjustable = Mutex(Adjustable(defaults: configuration.defaults, maxSessionsPerOwner: configuration.maxSessionsPerOwner))
         (requests, requestContinuation) = AsyncStream.makeStream()
         audio = configuration.audio.map { AudioBackend(configuration: $0, logger: logger) }
+        store = configuration.resumptionStorePath.map { ResumptionStore(path: $0, logger: logger) }
     }
 
     /// Serves until graceful shutdown or until the bus goes away.
@@ -53,6 +56,7 @@ public final class GatewayService: Service, Sendable {
         registry.withLock { $0.bus = bus }
         // The name comes last: whoever sees it (or activated us) finds the manager ready.
         try await bus.requestName(GatewayConfiguration.busName)
+        await restoreSessions(on: bus)
         logger.notice("serving \(GatewayConfiguration.busName) (backend: \(configuration.backend))")
 
         try await withGracefulShutdownHandler {
@@ -147,6 +151,11 @@ public final class GatewayService: Service, Sendable {
             group.cancelAll()
         }
         watch?.cancel()
+        if case .shutdown = await session.closeCause {
+            logger.info("session \(session.id) closed for shutdown; its handle is kept to resume it at the next start")
+        } else {
+            store?.forget(id: session.id)
+        }
         await bus.unexport(path)
         let waiters = registry.withLock { registry in
             registry.sessions.removeAll { $0.session === session }
@@ -220,20 +229,29 @@ public final class GatewayService: Service, Sendable {
             id: id, owner: call.sender, configuration: parsed.configuration, setup: setup,
             detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout,
             audio: configuration.audio == nil ? nil : parsed.audio,
-            endingCause: { [weak self] in self?.shuttingDown.withLock { $0 } == true ? .shutdown : nil },
+            endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
             emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
+        try await launch(session, at: path, on: bus, limit: maxSessionsPerOwner)
+        try await session.waitUntilReady()
+        try? await bus.emitPropertiesChanged(
+            path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
+            changed: ["Sessions": sessionPaths()])
+        return [.objectPath(path)]
+    }
+
+    /// Lists `session`, exports its object and hands it to the run loop.
+    /// - Throws: `LimitExceeded` when its owner has `limit` sessions open or its path is taken.
+    func launch(_ session: LiveSession, at path: DBusObjectPath, on bus: DBusConnection, limit: Int) async throws {
         let admitted = registry.withLock { registry -> Bool in
-            let owned = registry.sessions.filter { $0.session.owner == call.sender }.count
-            guard owned < maxSessionsPerOwner,
-                !registry.sessions.contains(where: { $0.path == path })
-            else { return false }
+            let owned = registry.sessions.filter { $0.session.owner == session.owner }.count
+            guard owned < limit, !registry.sessions.contains(where: { $0.path == path }) else { return false }
             registry.sessions.append((path, session))
             return true
         }
         guard admitted else {
             throw DBusError(
                 GatewayError.limitExceeded,
-                "You have \(maxSessionsPerOwner) sessions open (or the handle_token is in use); close one with Close() first.")
+                "You have \(limit) sessions open (or the handle_token is in use); close one with Close() first.")
         }
         do {
             try await bus.export(ExportedObject(path: path, interfaces: [try sessionInterface(for: session)]))
@@ -246,11 +264,6 @@ public final class GatewayService: Service, Sendable {
             registry.withLock { registry in registry.sessions.removeAll { $0.session === session } }
             throw DBusError(GatewayError.invalidState, "The gateway is shutting down; start the session once it runs again.")
         }
-        try await session.waitUntilReady()
-        try? await bus.emitPropertiesChanged(
-            path: try DBusObjectPath(GatewayConfiguration.managerPath), interface: GatewayConfiguration.managerInterface,
-            changed: ["Sessions": sessionPaths()])
-        return [.objectPath(path)]
     }
 
     private func reservePath(for sender: String, token: String?) throws(DBusError) -> (String, DBusObjectPath) {
@@ -365,7 +378,10 @@ public final class GatewayService: Service, Sendable {
         return audio
     }
 
-    private func emit(_ event: SessionEvent, path: DBusObjectPath, bus: DBusConnection) async {
+    /// Whether graceful shutdown has begun.
+    var isShuttingDown: Bool { shuttingDown.withLock { $0 } }
+
+    func emit(_ event: SessionEvent, path: DBusObjectPath, bus: DBusConnection) async {
         let interface = GatewayConfiguration.sessionInterface
         let (member, arguments): (String, [DBusValue])
         switch event {
@@ -389,6 +405,10 @@ public final class GatewayService: Service, Sendable {
             (member, arguments) = ("GoAway", [.double(timeLeft)])
         case .resumed(let contextKept):
             (member, arguments) = ("Resumed", [.boolean(contextKept)])
+        case .resumable(let handle):
+            await remember(handle, path: path)
+            await emit(.propertiesChanged(["ResumptionHandle"]), path: path, bus: bus)
+            return
         case .closed(let code, let reason, let explanation):
             (member, arguments) = ("Closed", [.uint32(code), .string(reason), .string(explanation)])
         case .propertiesChanged(let names):

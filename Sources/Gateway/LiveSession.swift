@@ -205,8 +205,9 @@ public actor LiveSession {
     private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, logger: Logger) async {
         if let update = message.sessionResumptionUpdate {
             let confirms = !linkFresh
-            if resumption.update(update, confirms: confirms), handover != nil, pendingToolCalls.isEmpty {
-                await beginHandover(logger: logger)
+            if resumption.update(update, confirms: confirms), let handle = resumption.handle {
+                await emit(.resumable(handle: handle))
+                if handover != nil, pendingToolCalls.isEmpty { await beginHandover(logger: logger) }
             }
         } else {
             linkFresh = false
@@ -428,7 +429,7 @@ public actor LiveSession {
 
     /// The names of the session's D-Bus properties.
     public static let propertyNames = [
-        "State", "Model", "Owner", "Turn", "Usage", "LastError", "AudioState", "InputNode", "OutputNode", "Underruns",
+        "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency",
     ]
@@ -444,6 +445,7 @@ public actor LiveSession {
                 key: .string, value: .variant,
                 Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
             "LastError": .string(lastError),
+            "ResumptionHandle": .string(resumption.handle ?? ""),
         ].merging(audioPropertyValues()) { $1 }
     }
 }

@@ -13,6 +13,8 @@ public enum SessionEvent: Sendable, Hashable {
     /// The session moved to a new connection; `contextKept` is false when the service no longer
     /// knew the handle and the session continues as a fresh one.
     case resumed(contextKept: Bool)
+    /// The service gave the session a new resumable handle.
+    case resumable(handle: String)
     case closed(code: UInt32, reason: String, explanation: String)
     /// These properties changed; read their new values from the session.
     case propertiesChanged([String])

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The defaults are the practical rule of the protocol reference: audio out, text through
 /// `outputAudioTranscription`, input transcription on, resumption and context compression on.
-public struct SessionConfiguration: Sendable, Hashable {
+public struct SessionConfiguration: Sendable, Hashable, Codable {
     /// A model id such as `gemini-3.8-live` (a `models/` prefix or publisher path is accepted).
     public var model: String
     /// `AUDIO` (default) or `TEXT`.

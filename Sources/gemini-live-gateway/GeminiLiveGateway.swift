@@ -147,6 +147,7 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             client: client, defaults: settings.sessionDefaults, backend: backend,
             maxSessionsPerOwner: settings.maxSessionsPerOwner)
         configuration.exitWhenIdle = settings.exitWhenIdle
+        configuration.resumptionStorePath = ResumptionStore.defaultPath(environment: ProcessInfo.processInfo.environment)
         if !noAudio {
             var nodes = SessionAudio.Configuration()
             if let chunk = settings.audio.chunkDuration { nodes.input.chunkDuration = chunk }

@@ -29,6 +29,9 @@ public struct GatewayConfiguration: Sendable {
     /// Where detached sessions' resumption handles are kept across restarts (see
     /// ``ResumptionStore``); nil keeps none.
     public var resumptionStorePath: String? = nil
+    /// How long the service may stay silent after input that asks for a reply before the
+    /// session moves to a new connection (a stall watchdog).
+    public var stallTimeout: Duration = .seconds(20)
     /// How long the gateway serves with no session open and no StartSession in flight before
     /// ``GatewayService/run()`` stops as on graceful shutdown; nil: it never exits for idleness.
     public var exitWhenIdle: Duration? = nil

@@ -36,7 +36,8 @@ extension GatewayService {
             let session = LiveSession(
                 id: entry.id, owner: entry.owner, configuration: sessionConfiguration,
                 setup: sessionConfiguration.setup(for: client.endpoint), detachedUserID: entry.userID,
-                idleTimeout: .seconds(entry.idleTimeoutSeconds), audio: configuration.audio?.nodes,
+                idleTimeout: .seconds(entry.idleTimeoutSeconds), stallTimeout: configuration.stallTimeout,
+                audio: configuration.audio?.nodes,
                 endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
                 emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
             do {

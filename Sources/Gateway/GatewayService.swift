@@ -227,7 +227,7 @@ public final class GatewayService: Service, Sendable {
         }
         let session = LiveSession(
             id: id, owner: call.sender, configuration: parsed.configuration, setup: setup,
-            detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout,
+            detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout, stallTimeout: configuration.stallTimeout,
             audio: configuration.audio == nil ? nil : parsed.audio,
             endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
             emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })

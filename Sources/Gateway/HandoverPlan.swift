@@ -49,4 +49,6 @@ enum LinkJob: Sendable {
     case connect(LinkPlan)
     /// Begin the handover of connection `link` at `deadline` if it has not begun.
     case handoverDeadline(link: Int, deadline: ContinuousClock.Instant)
+    /// At `deadline`, treat connection `link` as stalled if the reply it owes has not begun.
+    case stallDeadline(link: Int, deadline: ContinuousClock.Instant)
 }

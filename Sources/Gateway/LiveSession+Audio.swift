@@ -86,7 +86,12 @@ extension LiveSession {
     /// automatic activity detection (protocol §2.3).
     func endAudioStream() async {
         guard configuration.automaticActivityDetection, state == .active else { return }
-        try? await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+        do {
+            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            expectReply()
+        } catch {
+            return
+        }
     }
 
     // MARK: Voice

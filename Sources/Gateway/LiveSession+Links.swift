@@ -27,6 +27,7 @@ extension LiveSession {
     func serve(_ plan: LinkPlan, client: LiveClientConfiguration, logger: Logger) async {
         let (abandoned, continuation) = AsyncStream<Void>.makeStream()
         connectAttempt = continuation
+        linkAborts[plan.number] = continuation
         if closeCause != nil || state == .closed { continuation.finish() }
         let linkLogger = logger.with("connection", String(plan.number))
         await withTaskGroup(of: Void.self) { group in
@@ -36,6 +37,7 @@ extension LiveSession {
             group.cancelAll()
         }
         continuation.finish()
+        linkAborts[plan.number] = nil
     }
 
     private func connect(_ plan: LinkPlan, client: LiveClientConfiguration, logger: Logger) async {
@@ -152,6 +154,7 @@ extension LiveSession {
             explanation = CloseExplanation.explain(code: nil, reason: nil)
             detail = error.description
         }
+        if let stall = stalls.removeValue(forKey: plan.number) { detail = stall }
         adoptEndingCause()
         if closeCause != nil {
             await finish(explanation)
@@ -240,6 +243,32 @@ extension LiveSession {
         }
         let purpose: LinkPurpose = connection == nil ? .recovery : .handover
         openLink(purpose, handle: resumption.handle, delay: delay)
+    }
+
+    // MARK: Stalls
+
+    /// The service owes a reply: if it sends nothing within ``stallTimeout``, the connection is
+    /// replaced.
+    func expectReply() {
+        guard awaitingReplySince == nil, state == .active else { return }
+        let now = ContinuousClock.now
+        awaitingReplySince = now
+        jobs?.yield(.stallDeadline(link: currentLink, deadline: now + stallTimeout))
+    }
+
+    /// The stall deadline of connection `link` came: if the service still sent nothing since the
+    /// input that asked for a reply, abort the connection; it is resumed like a drop.
+    func stallDue(link: Int, logger: Logger) async {
+        guard link == currentLink, state == .active, let since = awaitingReplySince else { return }
+        let silent = ContinuousClock.now - since
+        if silent < stallTimeout {
+            jobs?.yield(.stallDeadline(link: link, deadline: since + stallTimeout))
+            return
+        }
+        logger.warning("the service sent nothing for \(silent) after input that asks for a reply; the connection is stalled, resuming on a new one")
+        stalls[link] = "The service stopped answering (nothing for \(silent.components.seconds) s after input that asks for a reply); the session moved to a new connection."
+        awaitingReplySince = nil
+        linkAborts[link]?.finish()
     }
 
     // MARK: goAway

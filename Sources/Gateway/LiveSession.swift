@@ -23,6 +23,10 @@ public actor LiveSession {
     public nonisolated let detachedUserID: UInt32?
     /// How long a detached session stays open without a method call.
     public nonisolated let idleTimeout: Duration
+    /// How long the service may stay silent after input that asks for a reply (a text turn, the
+    /// end of the audio stream, a tool response) before the connection counts as stalled and is
+    /// replaced by a resumed one.
+    public nonisolated let stallTimeout: Duration
     /// The session's PipeWire nodes as asked for; nil when the gateway runs without audio.
     public nonisolated let audioConfiguration: SessionAudio.Configuration?
 
@@ -40,6 +44,12 @@ public actor LiveSession {
     var currentLink = 0
     /// The connection being opened, if any.
     var pendingLink: LinkPlan?
+    /// Finishing one abandons that connection (while opening) or aborts it (once open), by number.
+    var linkAborts: [Int: AsyncStream<Void>.Continuation] = [:]
+    /// Since when the service owes a reply on the current connection; nil when it owes none.
+    var awaitingReplySince: ContinuousClock.Instant?
+    /// Why the watchdog aborted a connection, by number: what the session reports for its end.
+    var stalls: [Int: String] = [:]
     var linksOpened = 0
     /// True until the current connection delivered something other than a resumption update.
     var linkFresh = false
@@ -77,7 +87,7 @@ public actor LiveSession {
     public init(
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
         idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
-        audio: SessionAudio.Configuration? = nil,
+        stallTimeout: Duration = .seconds(20), audio: SessionAudio.Configuration? = nil,
         endingCause: @escaping @Sendable () -> CloseCause? = { nil },
         emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
@@ -85,6 +95,7 @@ public actor LiveSession {
         self.owner = owner
         self.detachedUserID = detachedUserID
         self.idleTimeout = idleTimeout
+        self.stallTimeout = stallTimeout
         self.reconnect = reconnect
         self.audioConfiguration = audio
         self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
@@ -118,6 +129,11 @@ public actor LiveSession {
                     group.addTask {
                         try? await Task.sleep(until: deadline)
                         await self.handoverDue(link: link, logger: logger)
+                    }
+                case .stallDeadline(let link, let deadline):
+                    group.addTask {
+                        try? await Task.sleep(until: deadline)
+                        await self.stallDue(link: link, logger: logger)
                     }
                 }
             }
@@ -191,6 +207,7 @@ public actor LiveSession {
             logger.debug("dropped an event of connection \(link), which the session left")
             return
         }
+        awaitingReplySince = nil
         switch event {
         case .malformedFrame(let frame):
             linkFresh = false
@@ -294,6 +311,7 @@ public actor LiveSession {
         }
         try await send(.clientContent(.userText(text)), kept: true)
         droppingReply = false
+        expectReply()
     }
 
     /// The largest text ``sendText(_:)`` takes, in UTF-8 bytes.
@@ -365,6 +383,7 @@ public actor LiveSession {
                     FunctionResponse(id: id, name: name, response: value, willContinue: willContinue, scheduling: scheduling)
                 ])))
         if willContinue != true { pendingToolCalls[id] = nil }
+        expectReply()
     }
 
     /// Closes the session for `cause`; `closed` follows. While connecting, the connection attempt

@@ -47,6 +47,28 @@ struct ContinuityTests {
         }
     }
 
+    @Test("a service that stalls (stops sending and reading, TCP open): the watchdog moves the session, the text is answered")
+    func stall() async throws {
+        try await G.with(configure: { $0.stallTimeout = .seconds(1) }) { gateway in
+            gateway.simulator.enqueueFaults(FaultScript(stallAfter: .milliseconds(300)))
+            let monitor = try await gateway.monitorSignals()
+            let path = try await gateway.startSession(["1", "detached", "b", "true"])
+            try await Task.sleep(for: .milliseconds(400))
+            let sent = ContinuousClock.now
+            try await gateway.call(path, G.sessionInterface, "SendText", "s", "are you there?")
+            let answered = await eventually { await self.turnCompletes(monitor, path) == 1 }
+            let elapsed = ContinuousClock.now - sent
+            #expect(answered, "\(gateway.logs.text)")
+            #expect(elapsed >= .seconds(1), "not before the stall timeout: \(elapsed)")
+            #expect(elapsed < .seconds(10), "the watchdog, not the 60 s keepalive, noticed: \(elapsed)")
+            let log = MonitorLog(monitor.stdout)
+            #expect(log.signals(G.sessionInterface, "Resumed").count == 1)
+            #expect(Self.texts(try #require(gateway.simulator.recorder.connection(2))) == ["are you there?"], "resent on the new connection")
+            #expect(try await gateway.sessionString(path, "LastError")?.contains("stopped answering") == true)
+            try await self.closeAndCheck(gateway, monitor, path, connections: 2, stalled: [1])
+        }
+    }
+
     @Test("the lifetime cap (1011 Deadline expired) without goAway: resumed, the turn count continues")
     func lifetimeCap() async throws {
         try await G.with { gateway in
@@ -190,7 +212,10 @@ struct ContinuityTests {
     }
 
     /// Closes the session and checks that it and every connection ended and nothing is left.
-    private func closeAndCheck(_ gateway: GatewayHarness, _ monitor: ClientTool, _ path: String, connections: Int) async throws {
+    /// A `stalled` connection stays open on the simulator's side, which stopped reading.
+    private func closeAndCheck(
+        _ gateway: GatewayHarness, _ monitor: ClientTool, _ path: String, connections: Int, stalled: Set<Int> = []
+    ) async throws {
         try await gateway.call(path, G.sessionInterface, "Close")
         let closed = await eventually { MonitorLog(monitor.stdout).signals(G.sessionInterface, "Closed", path: path).count == 1 }
         #expect(closed)
@@ -198,7 +223,7 @@ struct ContinuityTests {
         let gone = await eventually { (try? await gateway.listSessions().isEmpty) == true }
         #expect(gone)
         let recorder = gateway.simulator.recorder
-        let ended = await eventually { recorder.connections.allSatisfy { !$0.isOpen } }
+        let ended = await eventually { recorder.connections.allSatisfy { !$0.isOpen || stalled.contains($0.number) } }
         #expect(ended, "every connection ended")
         #expect(recorder.connections.count == connections)
         _ = await monitor.stop()

@@ -311,6 +311,58 @@ struct AudioSessionTests {
         }
     }
 
+    @Test("goAway while audio streams: every captured sample reaches the service once the overlap is removed; the unconfirmed ones are resent")
+    func audioAcrossHandover() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            gateway.simulator.enqueueFaults(FaultScript(goAwayAfter: .seconds(2), goAwayTimeLeft: .seconds(20)))
+            let noise = desktop.scratch.appendingPathComponent("noise.wav").path
+            try desktop.run("/usr/bin/sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", noise, "synth", "4", "whitenoise", "vol", "0.3"])
+            let monitor = try await gateway.monitorSignals()
+            let path = try await gateway.startSession(["1", "detached", "b", "true"])
+            _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+            let input = try #require(try await gateway.sessionString(path, "InputNode"))
+            try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
+            let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, noise])
+            player.waitUntilExit()
+            let resumed = try await eventually { MonitorLog(monitor.stdout).signals(G.sessionInterface, "Resumed").count == 1 }
+            #expect(resumed, "\(gateway.logs.text)")
+            let ended = try await eventually(timeout: .seconds(20)) {
+                gateway.simulator.recorder.connection(2)?.clientMessages.contains { message in
+                    if case .realtimeInput(let input) = message { return input.audioStreamEnd == true }
+                    return false
+                } == true
+            }
+            #expect(ended, "audioStreamEnd after the input went quiet")
+
+            let first = Self.audioChunks(try #require(gateway.simulator.recorder.connection(1)))
+            let second = Self.audioChunks(try #require(gateway.simulator.recorder.connection(2)))
+            var overlap = min(first.count, second.count)
+            while overlap > 0, Array(first.suffix(overlap)) != Array(second.prefix(overlap)) { overlap -= 1 }
+            let unique = first + second.dropFirst(overlap)
+            let uniqueSamples = unique.reduce(0) { $0 + $1.count / 2 }
+            let sent = try await Self.double(gateway, path, "AudioSentSeconds")
+            let dropped = try await Self.double(gateway, path, "AudioDroppedSeconds")
+            print("handover: \(first.count) chunks on connection 1, \(second.count) on connection 2, \(overlap) resent; \(uniqueSamples) unique samples, gateway sent \(Int((sent * 16_000).rounded()))")
+            #expect(overlap > 0, "the audio the handle had not confirmed was resent")
+            #expect(uniqueSamples == Int((sent * 16_000).rounded()), "every sample the gateway sent reached the service once")
+            #expect(dropped == 0)
+            #expect(uniqueSamples >= 4 * 16_000, "the whole 4 s of noise (and any silence around it)")
+            let allSamples = unique.flatMap { data in stride(from: 0, to: data.count - 1, by: 2).map { Int16(bitPattern: UInt16(data[$0]) | UInt16(data[$0 + 1]) << 8) } }
+            let heard = try #require(soundRange(allSamples))
+            #expect(abs(heard.count - 4 * 16_000) <= TestDesktop.quantum, "no gap and nothing doubled in the noise: \(heard.count) samples")
+            try await gateway.call(path, G.sessionInterface, "Close")
+            _ = await monitor.stop()
+        }
+    }
+
+    /// The audio chunks a connection received, in order.
+    static func audioChunks(_ connection: RecordedConnection) -> [[UInt8]] {
+        connection.clientMessages.compactMap { message in
+            if case .realtimeInput(let input) = message, let data = input.audio?.data { return [UInt8](data) }
+            return nil
+        }
+    }
+
     /// `busctl`-style option triples as a GVariant `a{sv}` text for `gdbus call`.
     static func gvariant(_ options: [String]) -> String {
         var entries: [String] = []

@@ -134,6 +134,15 @@ struct GatewayHarness: Sendable {
 }
 
 extension TestBus {
+    /// `busctl call … StartSession a{sv} 1 detached b true` on the gateway; the session's path.
+    func startDetachedSession() async throws -> String {
+        let reply = try await busctl(
+            "--json=short", "call", GatewayHarness.name, GatewayHarness.manager, GatewayHarness.managerInterface,
+            "StartSession", "a{sv}", "1", "detached", "b", "true")
+        guard reply.status == 0 else { throw TestBusError("StartSession failed: \(reply.stderr)") }
+        return try BusctlReply(reply.stdout).string(0)
+    }
+
     /// `gdbus call` with an argument list.
     func gdbusCall(dest: String, path: String, method: String, _ arguments: [String]) async throws -> ClientTool.Result {
         try await ClientTool.run(

@@ -17,7 +17,7 @@ struct ReloadTests {
                 try write("model = \"gemini-3.8-live\"\n\n[endpoint]\nurl = \"\(address.baseURL)\"\n")
                 let daemon = try await Daemon.start(["--config", file.path], bus: bus)
                 #expect(try await defaultModel(bus) == "gemini-3.8-live")
-                let before = try await startSession(bus)
+                let before = try await bus.startDetachedSession()
                 let changes = try await bus.startMonitor(["type='signal',sender='\(G.name)',member='PropertiesChanged',path='\(G.manager)'"])
 
                 try write("model = \"gemini-3.8-live-extended-thinking\"\n\n[endpoint]\nurl = \"ws://127.0.0.1:9\"\n")
@@ -29,7 +29,7 @@ struct ReloadTests {
                 #expect(await eventually { changes.stdout.contains("gemini-3.8-live-extended-thinking") }, "PropertiesChanged for DefaultModel")
                 _ = await changes.stop()
 
-                let after = try await startSession(bus)
+                let after = try await bus.startDetachedSession()
                 #expect(try await model(of: after, bus) == "gemini-3.8-live-extended-thinking", "a new session uses the new default")
                 #expect(try await model(of: before, bus) == "gemini-3.8-live", "an open session keeps its model")
 
@@ -56,12 +56,5 @@ struct ReloadTests {
     private func model(of session: String, _ bus: TestBus) async throws -> String? {
         let reply = try await bus.busctlJSON("get-property", G.name, session, G.sessionInterface, "Model")
         return (reply as? [String: Any])?["data"] as? String
-    }
-
-    private func startSession(_ bus: TestBus) async throws -> String {
-        let reply = try await bus.busctl(
-            "--json=short", "call", G.name, G.manager, G.managerInterface, "StartSession", "a{sv}", "1", "detached", "b", "true")
-        guard reply.status == 0 else { throw TestBusError("StartSession failed: \(reply.stderr)") }
-        return try BusctlReply(reply.stdout).string(0)
     }
 }

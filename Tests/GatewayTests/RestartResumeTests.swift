@@ -19,7 +19,7 @@ struct RestartResumeTests {
                 let arguments = ["--endpoint", address.baseURL, "--no-audio"]
                 let environment = ["XDG_STATE_HOME": state.path]
                 let first = try await Daemon.start(arguments, bus: bus, environment: environment)
-                let path = try await startSession(bus)
+                let path = try await bus.startDetachedSession()
                 try await say("Remember the word kiwi", to: path, bus)
                 let saved = await eventually { (try? Data(contentsOf: file)).map { String(decoding: $0, as: UTF8.self) }?.contains("\"handle\"") == true }
                 #expect(saved, "\(first.tool.stderr)")
@@ -57,13 +57,6 @@ struct RestartResumeTests {
                 _ = await second.terminate()
             }
         }
-    }
-
-    private func startSession(_ bus: TestBus) async throws -> String {
-        let reply = try await bus.busctl(
-            "--json=short", "call", G.name, G.manager, G.managerInterface, "StartSession", "a{sv}", "1", "detached", "b", "true")
-        guard reply.status == 0 else { throw TestBusError("StartSession failed: \(reply.stderr)") }
-        return try BusctlReply(reply.stdout).string(0)
     }
 
     private func say(_ text: String, to path: String, _ bus: TestBus) async throws {

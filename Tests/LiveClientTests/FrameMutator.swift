@@ -55,7 +55,7 @@ struct FrameMutator {
         case 1: return randomTree(depth: rng.int(in: 1...4), &rng)
         case 2: return .literal(rng.pick(numbers))
         case 3: return .string(oddString(&rng))
-        case 4: return nested(node, depth: rng.pick([2, 10, 100, 511, 512, 513, 1000, 5000]), &rng)
+        case 4: return nested(node, depth: rng.pick([2, 10, 100, 511, 512, 513, 600]), &rng)
         case 5: return .string(rng.pick(badBase64))
         default: return mutateContainer(node, &rng)
         }

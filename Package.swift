@@ -208,6 +208,11 @@ let package = Package(
             path: "Tests/BusTestSupport",
             swiftSettings: strict
         ),
+        .target(
+            name: "FuzzSupport",
+            path: "Tests/FuzzSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DBusServiceTests",
             dependencies: ["DBusService", "BusTestSupport"],
@@ -220,6 +225,7 @@ let package = Package(
                 "AudioNodes",
                 "DBusService",
                 "BusTestSupport",
+                "FuzzSupport",
                 "LiveSimulator",
                 "LiveClient",
                 "LiveProtocol",
@@ -279,6 +285,9 @@ let package = Package(
                 "LiveProtocol",
                 "LiveClient",
                 "LiveSimulator",
+                "FuzzSupport",
+                .product(name: "WSCore", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],

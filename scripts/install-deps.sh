@@ -14,7 +14,9 @@
 #   build:   libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
 #   runtime: dbus-daemon dbus-bin libglib2.0-bin (gdbus) pipewire-bin wireplumber
 #            systemd (only when busctl is missing: busctl lives there; systemd need not run)
-#   tests:   sox espeak-ng openssl python3-gi python3-dbus (examples/), python3-venv (only when `python3 -m venv` does not work)
+#   tests:   sox espeak-ng openssl python3-gi python3-dbus (examples/), gnome-keyring libsecret-tools
+#            (a real Secret Service and secret-tool for the key-source tests),
+#            python3-venv (only when `python3 -m venv` does not work)
 # TLS needs no libssl-dev: swift-nio-ssl bundles BoringSSL.
 set -euo pipefail
 
@@ -36,7 +38,7 @@ command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian-based system (no dp
 
 pkgs=(libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
       dbus-daemon dbus-bin libglib2.0-bin pipewire-bin wireplumber
-      sox espeak-ng openssl python3-gi python3-dbus)
+      sox espeak-ng openssl python3-gi python3-dbus gnome-keyring libsecret-tools)
 command -v busctl >/dev/null 2>&1 || pkgs+=(systemd)
 
 # python3-venv: needed only when the python3 on PATH cannot make a venv with pip

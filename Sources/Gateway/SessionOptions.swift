@@ -171,7 +171,7 @@ public struct SessionOptions: Sendable {
             guard case .array = value else {
                 throw DBusError.invalidArgs("Option \"tools\" must be a JSON array of function declarations, e.g. \(example)")
             }
-            let declarations = try LiveJSON.makeDecoder().decode([FunctionDeclaration].self, from: Data(text.utf8))
+            let declarations = try LiveJSON.decode([FunctionDeclaration].self, from: Data(text.utf8))
             for declaration in declarations where declaration.name.isEmpty {
                 throw DBusError.invalidArgs("Option \"tools\": every function declaration needs a \"name\"")
             }

@@ -33,7 +33,7 @@ public enum ClientMessage: Sendable, Hashable {
 
     /// Decodes a frame tolerantly (either key casing, either base64 alphabet).
     public static func decode(_ data: Data) throws -> ClientMessage {
-        try LiveJSON.makeDecoder().decode(ClientMessage.self, from: data)
+        try LiveJSON.decode(ClientMessage.self, from: data)
     }
 
     /// The hot path: an audio chunk written straight to JSON bytes, the same JSON as the Codable

@@ -33,7 +33,7 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Parses UTF-8 JSON text.
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try LiveJSON.decode(JSONValue.self, from: data, decoder: JSONDecoder())
     }
 
     /// Parses JSON text.

@@ -36,6 +36,22 @@ public enum LiveJSON {
         return AnyCodingKey(camelCase(last.stringValue))
     }
 
+    /// Decodes `type` from `data` with `decoder` (``makeDecoder()`` unless given), refusing first what would crash
+    /// Foundation's parser instead of making it throw.
+    ///
+    /// swift-foundation's JSON scanner (Swift 6.3) traps when nesting passes its limit of 512 levels at an array
+    /// bracket that is the input's last byte (513 `[`, or `{"x":` and 512 `[`): it computes the error's source
+    /// location past the end of the input. No JSON document ends with `[`, so such input is refused here with the
+    /// error the decoder throws for other invalid input.
+    /// - Throws: `DecodingError` as `JSONDecoder` does.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder = makeDecoder()) throws -> T {
+        guard data.last != UInt8(ascii: "[") else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid JSON: it ends inside an array."))
+        }
+        return try decoder.decode(type, from: data)
+    }
+
     /// An encoder for client frames: compact, camelCase.
     public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()

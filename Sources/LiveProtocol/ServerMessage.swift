@@ -33,7 +33,7 @@ public struct ServerMessage: Codable, Sendable, Hashable {
 
     /// Decodes a frame tolerantly.
     public static func decode(_ data: Data) throws -> ServerMessage {
-        try LiveJSON.makeDecoder().decode(ServerMessage.self, from: data)
+        try LiveJSON.decode(ServerMessage.self, from: data)
     }
 
     /// Pretty-printed camelCase JSON ending in a newline, as the real service sends it.

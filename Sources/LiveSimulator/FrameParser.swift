@@ -21,7 +21,7 @@ enum FrameParser {
             return .failure(keys.count > 1 ? .oneofAlreadySet(keys[1]) : .invalidArgument)
         }
         do {
-            return .success(try LiveJSON.makeDecoder().decode(ClientMessage.self, from: bytes))
+            return .success(try LiveJSON.decode(ClientMessage.self, from: bytes))
         } catch let error as DecodingError {
             return .failure(reason(for: error, in: value))
         } catch {

@@ -113,7 +113,11 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         }
         let key: Secret?
         do {
-            key = try APIKeySource.load(environment: environment, keyFile: settings.keyFile)
+            let loaded = try await APIKeySource.load(
+                environment: environment, keyFile: settings.keyFile, secretService: SecretServiceKeySource(),
+                logger: logger)
+            if let loaded { logger.info("API key from \(loaded.origin)") }
+            key = loaded?.key
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure

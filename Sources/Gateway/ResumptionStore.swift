@@ -97,7 +97,7 @@ public final class ResumptionStore: Sendable {
     private static func read(_ path: String, logger: Logger) -> [String: Entry] {
         guard let data = FileManager.default.contents(atPath: path) else { return [:] }
         do {
-            let list = try JSONDecoder.iso8601().decode([Entry].self, from: data)
+            let list = try LiveJSON.decode([Entry].self, from: data, decoder: .iso8601())
             return Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { _, newer in newer })
         } catch {
             logger.warning("ignoring \(path), which is not a list of resumable sessions: \(error)")

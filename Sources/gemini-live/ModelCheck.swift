@@ -44,7 +44,7 @@ enum ModelCheck {
                 fix: "Check the network, a proxy (https_proxy) or the endpoint in the configuration.")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let body = SafeJSON.object(from: data) as? [String: Any]
         switch status {
         case 200:
             let methods = body?["supportedGenerationMethods"] as? [String] ?? []

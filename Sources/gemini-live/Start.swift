@@ -98,7 +98,7 @@ struct Start: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIFailure("Cannot read the tools file \(path).")
         }
-        guard (try? JSONSerialization.jsonObject(with: data)) is [Any] else {
+        guard SafeJSON.object(from: data) is [Any] else {
             throw CLIFailure(
                 "The tools file \(path) must hold a JSON array of function declarations, e.g. [{\"name\": \"get_weather\"}].")
         }

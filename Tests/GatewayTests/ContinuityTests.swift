@@ -142,7 +142,7 @@ struct ContinuityTests {
     @Test("goAway mid-turn: the turn completes, then the session moves; a SendText around the move is answered once")
     func goAwayMidTurn() async throws {
         try await G.with(simulator: SimulatorConfiguration()) { gateway in
-            gateway.simulator.enqueueFaults(FaultScript(goAwayAfter: .milliseconds(900), goAwayTimeLeft: .seconds(20)))
+            gateway.simulator.enqueueFaults(FaultScript(goAwayAfter: .milliseconds(2000), goAwayTimeLeft: .seconds(20)))
             let monitor = try await gateway.monitorSignals()
             let path = try await gateway.startSession(["1", "detached", "b", "true"])
             try await gateway.call(path, G.sessionInterface, "SendText", "s", Self.longText)

@@ -144,11 +144,17 @@ public enum LiveClient {
         else {
             throw .invalidURL("\"\(url)\" is not a WebSocket URL; use wss://host[:port] or ws://127.0.0.1:PORT.")
         }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         switch scheme {
         case "wss":
+            // TLS sends the host name in SNI, which cannot carry an address (NIOSSL refuses it).
+            let isAddress = bare.contains(":") || (bare.split(separator: ".").count == 4 && bare.allSatisfy { $0.isNumber || $0 == "." })
+            if isAddress {
+                throw .invalidURL(
+                    "wss:// needs a host name, not the address \(host): TLS names the server it expects (SNI), and an address cannot be named. Use the name the server's certificate carries, e.g. wss://localhost:\(components.port.map(String.init) ?? "PORT") for a local simulator.")
+            }
             return
         case "ws":
-            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
             if bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") { return }
             throw .invalidURL(
                 "ws:// (no TLS) is allowed only to loopback (127.0.0.1, ::1, localhost), not \(host); use wss:// so the key and audio are encrypted.")

@@ -72,6 +72,12 @@ public struct Blob: Codable, Sendable, Hashable {
 
     /// The sample rate named by an `audio/pcm;rate=N` MIME type.
     public var pcmSampleRate: Int? {
+        // The two forms every chunk carries, without parsing (this runs for every audio message).
+        switch mimeType {
+        case "audio/pcm;rate=16000": return 16_000
+        case "audio/pcm;rate=24000": return 24_000
+        default: break
+        }
         guard mimeType.lowercased().hasPrefix("audio/pcm") else { return nil }
         for parameter in mimeType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)

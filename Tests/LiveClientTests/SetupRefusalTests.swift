@@ -101,6 +101,21 @@ struct SetupRefusalTests {
         }
     }
 
+    @Test("wss:// to an address (not a name) is refused with the fix, before any connection", arguments: [
+        "wss://127.0.0.1:1", "wss://[::1]:1", "wss://192.0.2.10",
+    ])
+    func tlsNeedsAHostName(url: String) async throws {
+        let configuration = LiveClientConfiguration(endpoint: LiveEndpoint(baseURL: url, credential: .none))
+        await #expect {
+            try await LiveClient.withConnection(
+                setup: ClientFixtures.setup(), configuration: configuration, logger: ClientFixtures.quiet
+            ) { _ in }
+        } throws: { error in
+            guard case LiveClientError.invalidURL(let message) = error else { return false }
+            return message.contains("needs a host name") && message.contains("wss://localhost")
+        }
+    }
+
     @Test("ws:// is refused to hosts that are not loopback", arguments: [
         "ws://192.0.2.10:8080", "ws://example.com", "ftp://127.0.0.1",
     ])

@@ -360,7 +360,7 @@ public final class GatewayService: Service, Sendable {
         }
         for name in LiveSession.propertyNames {
             interface.onProperty(name, get: { [weak session] in
-                guard let session, let value = await session.propertyValues()[name] else {
+                guard let session, let value = await session.propertyValues([name])[name] else {
                     throw DBusError(GatewayError.notFound, "The session is gone.")
                 }
                 return value
@@ -413,7 +413,7 @@ public final class GatewayService: Service, Sendable {
             (member, arguments) = ("Closed", [.uint32(code), .string(reason), .string(explanation)])
         case .propertiesChanged(let names):
             guard let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }) else { return }
-            let values = await session.propertyValues().filter { names.contains($0.key) }
+            let values = await session.propertyValues(Set(names))
             do {
                 try await bus.emitPropertiesChanged(path: path, interface: interface, changed: values)
             } catch {

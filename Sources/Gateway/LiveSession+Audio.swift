@@ -108,11 +108,12 @@ extension LiveSession {
 
     // MARK: Properties
 
-    /// The audio properties: nodes, counters and latency.
-    func audioPropertyValues() -> [String: DBusValue] {
+    /// The audio properties: nodes, counters and (when `latency`, as the percentiles sort the
+    /// windows) the latency.
+    func audioPropertyValues(latency wantsLatency: Bool) -> [String: DBusValue] {
         let nodes = audio.nodes
         var latency: [DBusValue: DBusValue] = [:]
-        for (key, window, fraction) in [
+        for (key, window, fraction) in !wantsLatency ? [] : [
             ("uplink_p50_ms", audio.uplink, 0.5), ("uplink_p99_ms", audio.uplink, 0.99),
             ("downlink_p50_ms", audio.downlink, 0.5), ("downlink_p99_ms", audio.downlink, 0.99),
         ] {

@@ -453,9 +453,9 @@ public actor LiveSession {
         "AudioLatency",
     ]
 
-    /// The current values of the session's D-Bus properties.
-    public func propertyValues() -> [String: DBusValue] {
-        [
+    /// The current values of the session's D-Bus properties named in `names` (all by default).
+    public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
+        let values: [String: DBusValue] = [
             "State": .string(state.rawValue),
             "Model": .string(setup.modelID),
             "Owner": .string(owner),
@@ -465,6 +465,9 @@ public actor LiveSession {
                 Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
             "LastError": .string(lastError),
             "ResumptionHandle": .string(resumption.handle ?? ""),
-        ].merging(audioPropertyValues()) { $1 }
+        ]
+        let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+        guard let names else { return wanted }
+        return wanted.filter { names.contains($0.key) }
     }
 }

@@ -9,7 +9,11 @@ import Testing
 /// sessions started and closed at once without leaking descriptors, name watches or connections.
 /// The gateway runs in-process on a private dbus-daemon against the in-process simulator; the
 /// callers are bus connections of the test's own.
-@Suite("Concurrency: racing clients on one session, 50 sessions at once, no leaks")
+///
+/// Serialized, so that the descriptor count of one test is not moved by the other. Other suites
+/// running in the same process still move the total count; the simulator's sockets and the
+/// gateway's match rules are counted exactly whatever runs alongside.
+@Suite("Concurrency: racing clients on one session, 50 sessions at once, no leaks", .serialized)
 struct ConcurrencyTests {
     typealias G = GatewayHarness
 

@@ -67,6 +67,8 @@ struct ConcurrencyTests {
 
             let gone = await eventually { (try? await first.listSessions())?.isEmpty == true }
             #expect(gone)
+            let announced = await eventually { !signals.closed(path).isEmpty }
+            #expect(announced)
             try await Task.sleep(for: .milliseconds(300))
             let closed = signals.closed(path)
             #expect(closed.count == 1, "exactly one Closed: \(closed)")
@@ -102,6 +104,7 @@ struct ConcurrencyTests {
             #expect(settled)
             let rules = try await matchRules(of: gateway)
             let port = gateway.simulatorAddress.port
+            let peers = try await owners[0].busConnections()
             let before = ProcessResources(simulatorPort: port)
 
             let started = try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -131,15 +134,23 @@ struct ConcurrencyTests {
             let ended = await eventually { recorder.connections.allSatisfy { !$0.isOpen } }
             #expect(ended, "the simulator saw every connection end")
             #expect(recorder.connections.count == 51)
+            #expect(try await owners[0].busConnections() == peers, "no bus connection left behind")
+            // The total counts every descriptor of the process: exact only while no other test runs alongside.
+            let alone = ProcessResources.otherChildren(than: gateway.bus.pid).isEmpty
             var after = ProcessResources(simulatorPort: port)
             let released = await eventually(timeout: .seconds(10)) {
                 after = ProcessResources(simulatorPort: port)
-                return after.simulatorSockets == before.simulatorSockets && after.descriptors <= before.descriptors + 5
+                return after.simulatorSockets == before.simulatorSockets && (!alone || after.descriptors <= before.descriptors + 5)
             }
-            print("50 sessions: before \(before), with 50 open \(during), after \(after); changed: \(after.changes(since: before))")
+            let alsoAlone = alone && ProcessResources.otherChildren(than: gateway.bus.pid).isEmpty
+            print(
+                "50 sessions: before \(before), with 50 open \(during), after \(after); changed: \(after.changes(since: before))"
+                    + (alsoAlone ? "" : "; other tests ran alongside, so the total is shown, not checked"))
             #expect(during.simulatorSockets >= before.simulatorSockets + 100, "both ends of 50 WebSockets were counted")
             #expect(after.simulatorSockets == before.simulatorSockets, "no WebSocket left open")
-            #expect(after.descriptors <= before.descriptors + 5, "no descriptors leaked")
+            if alsoAlone {
+                #expect(after.descriptors <= before.descriptors + 5, "no descriptors leaked")
+            }
             #expect(released)
             // Counted after the descriptors: busctl runs as a child process, whose plumbing holds descriptors a while.
             let watchesGone = await eventually { (try? await matchRules(of: gateway)) == rules }
@@ -179,6 +190,19 @@ struct ProcessResources: CustomStringConvertible {
 
     var description: String { "\(descriptors) fds, \(threads) threads, \(simulatorSockets) simulator sockets" }
 
+    /// The child processes of this process other than `pid`: other tests' daemons and tools.
+    static func otherChildren(than pid: Int32) -> Set<Int32> {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var children: Set<Int32> = []
+        for task in tasks {
+            guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/task/\(task)/children")).readToEnd()
+            else { continue }
+            children.formUnion(String(decoding: data, as: UTF8.self).split(separator: " ").compactMap { Int32($0) })
+        }
+        children.remove(pid)
+        return children
+    }
+
     /// `socket`, `pipe`, `anon_inode:[eventfd]`…, `file` or `deleted file`.
     static func kind(of target: String) -> String {
         if target.hasPrefix("/") { return target.hasSuffix(" (deleted)") ? "deleted file" : "file" }
@@ -213,5 +237,19 @@ struct ProcessResources: CustomStringConvertible {
             }
         }
         return inodes
+    }
+}
+
+extension OwnClient {
+    /// The unique names connected to the bus (`org.freedesktop.DBus.ListNames`), sorted.
+    func busConnections() async throws -> [String] {
+        let reply = try await connection.call(
+            destination: "org.freedesktop.DBus", path: try DBusObjectPath("/org/freedesktop/DBus"),
+            interface: "org.freedesktop.DBus", member: "ListNames")
+        guard case .array(_, let names)? = reply.first else { throw TestBusError("ListNames replied \(reply)") }
+        return names.compactMap { name -> String? in
+            guard case .string(let text) = name, text.hasPrefix(":") else { return nil }
+            return text
+        }.sorted()
     }
 }

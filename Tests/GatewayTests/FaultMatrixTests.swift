@@ -181,6 +181,8 @@ struct FaultMatrixTests {
             #expect(recorder.connections.count == 1)
             #expect(signals.states(path) == ["active"])
             try await client.call(path, "Close")
+            let closed = await eventually { signals.closed(path).count == 1 }
+            #expect(closed)
             #expect(signals.closed(path).first?.code == 1000)
             await signals.stop()
             await client.close()
@@ -254,7 +256,8 @@ struct FaultMatrixTests {
             #expect(ended?.serverMessages.contains { $0.serverContent?.turnComplete == true } == false, "cut mid-reply")
             #expect(ended?.dropped == false)
             let observer = try await OwnClient.connect(gateway)
-            #expect(try await observer.listSessions().isEmpty)
+            let gone = await eventually { (try? await observer.listSessions())?.isEmpty == true }
+            #expect(gone)
             #expect(recorder.connections.count == 1)
             await observer.close()
             await signals.stop()

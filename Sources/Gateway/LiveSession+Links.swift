@@ -106,8 +106,8 @@ extension LiveSession {
         if let old { await old.close(code: 1000, reason: "session moved to a new connection") }
         logger.info(
             "resumed on connection \(plan.number) (\(plan.purpose), context \(contextKept ? "kept" : "lost")); resent \(resent) message(s)")
-        await emit(.resumed(contextKept: contextKept))
         await setState(.active)
+        await emit(.resumed(contextKept: contextKept))
         return true
     }
 

@@ -46,7 +46,7 @@ public enum LiveClient {
             if let name = HTTPField.Name(header.name) { headers[name] = header.value }
         }
         var webSocket = WebSocketClientConfiguration(
-            maxFrameSize: configuration.maxMessageSize, additionalHeaders: headers,
+            maxFrameSize: 2 * configuration.maxMessageSize, additionalHeaders: headers,
             closeTimeout: configuration.closeTimeout,
             autoPing: configuration.keepalivePeriod.map { .enabled(timePeriod: $0) } ?? .disabled)
         webSocket.ignoreUncleanSSLShutdownErrors = true
@@ -169,6 +169,9 @@ public enum LiveClient {
                 return "the server at \(url) refused the WebSocket upgrade (an HTTP error: wrong path or API version, an unknown method, or a refused key)."
             }
             return "WebSocket error: \(error)."
+        }
+        if let error = error as? NIOWebSocketError, error == .invalidFrameLength {
+            return "the service sent a frame too large for the client (over twice its maxMessageSize); the connection was closed (1009)."
         }
         if let error = error as? NIOSSLError {
             return "TLS handshake with \(url) failed (\(error)); check the system CA store or the extra CA file."

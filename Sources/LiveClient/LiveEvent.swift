@@ -67,8 +67,28 @@ final class FrameReader: @unchecked Sendable {
         self.maxSize = maxSize
     }
 
+    /// The next message.
+    ///
+    /// The WebSocket layer takes frames up to twice ``LiveClientConfiguration/maxMessageSize``
+    /// (above that it closes with 1009 and the peer sees only a drop), so that a message over the
+    /// limit is refused here with its size and the limit, for the session to explain.
+    /// - Throws: ``LiveClientError/connectionLost(_:)`` for a message over the limit.
     func nextMessage() async throws -> WebSocketMessage? {
-        try await iterator.nextMessage(maxSize: maxSize)
+        guard let message = try await iterator.nextMessage(maxSize: maxSize) else { return nil }
+        let size: Int
+        switch message {
+        case .binary(let buffer): size = buffer.readableBytes
+        case .text(let text): size = text.utf8.count
+        }
+        guard size <= maxSize else {
+            throw LiveClientError.connectionLost(
+                "the service sent a message of \(Self.mebibytes(size)), over the client's limit of \(Self.mebibytes(maxSize)) (maxMessageSize); the connection was closed and the session resumes on a new one")
+        }
+        return message
+    }
+
+    private static func mebibytes(_ bytes: Int) -> String {
+        String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
     }
 
     /// Decodes a text or binary frame; nil for frames to skip (`{}`).

@@ -189,9 +189,9 @@ struct FaultMatrixTests {
         }
     }
 
-    /// The client refuses a message above ``LiveClientConfiguration/maxMessageSize`` and closes the
-    /// connection itself (its WebSocket layer sends 1009, the simulator answers 1000); the session
-    /// resumes like after a drop, with the handle, and takes the next text.
+    /// The client refuses a message above ``LiveClientConfiguration/maxMessageSize`` with its size
+    /// and closes the connection itself; the session resumes like after a drop, with the handle,
+    /// takes the next text, and LastError names the size and the limit.
     @Test("an oversized frame mid-session (17 MiB, above the client's 16 MiB limit): the connection is closed and the session resumes")
     func oversizedFrame() async throws {
         try await G.with { gateway in
@@ -219,9 +219,7 @@ struct FaultMatrixTests {
             #expect(signals.closed(path).isEmpty)
             let lastError = try await client.string(path, "LastError")
             #expect(!lastError.isEmpty)
-            withKnownIssue("LiveClient reports the client's own 1009 close (message too big) as 1006 \"dropped without a close frame\"") {
-                #expect(lastError.contains("1009") || lastError.lowercased().contains("too big"), "\(lastError)")
-            }
+            #expect(lastError.contains("a message of 17.0 MiB, over the client's limit of 16.0 MiB"), "\(lastError)")
             try await client.call(path, "Close")
             let ended = await eventually { recorder.connections.allSatisfy { !$0.isOpen } }
             #expect(ended)

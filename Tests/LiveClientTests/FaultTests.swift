@@ -114,7 +114,7 @@ struct FaultTests {
                 FaultScript(oversizedFrameAfter: .milliseconds(200), oversizedFrameBytes: 256 << 10), maxMessageSize: 64 << 10)
         } throws: { error in
             guard case LiveClientError.connectionLost(let detail) = error else { return false }
-            return !detail.isEmpty
+            return detail.contains("a frame too large for the client")
         }
     }
 }

@@ -96,21 +96,8 @@ if [ -n "${XDG_CONFIG_HOME+x}" ]; then user_env=(env "XDG_CONFIG_HOME=$XDG_CONFI
 
 # ---------------------------------------------------------------- cleanup of what we started
 simulator_pid='' gateway_pid='' desktop_dir=''
-stop_pid() {  # stop_pid PID NAME: TERM, wait up to 5 s, KILL; only our own child
-    local pid=$1 name=$2 i
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$name ($pid) ignored SIGTERM; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=lib/stop-pid.sh
+. "$root/scripts/lib/stop-pid.sh"
 cleanup() {
     stop_pid "$gateway_pid" gemini-live-gateway
     gateway_pid=

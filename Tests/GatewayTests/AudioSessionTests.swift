@@ -91,6 +91,7 @@ struct AudioSessionTests {
 
             let recording = desktop.scratch.appendingPathComponent("voice.wav").path
             let recorder = try await Self.record(voice, in: desktop, to: recording)
+            defer { Tool.stop(recorder) }
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
             player.waitUntilExit()
             let turned = await eventually(timeout: .seconds(30)) {
@@ -160,6 +161,7 @@ struct AudioSessionTests {
             let (path, input, voice) = try await Self.startSession(gateway, desktop).parts
             let recording = desktop.scratch.appendingPathComponent("interrupted.wav").path
             let recorder = try await Self.record(voice, in: desktop, to: recording)
+            defer { Tool.stop(recorder) }
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
             player.waitUntilExit()
             let speaking = try await eventually(timeout: .seconds(30)) {

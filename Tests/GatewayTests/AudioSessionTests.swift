@@ -54,7 +54,12 @@ struct AudioSessionTests {
         try #require(active, "AudioState never became active: \(gateway.logs.text)")
         let input = try #require(try await gateway.sessionString(path, "InputNode"))
         let voice = try #require(try await gateway.sessionString(path, "OutputNode"))
-        if !input.isEmpty { try await desktop.waitForPort("\(input):playback_MONO", inputs: true) }
+        // A sink's port is playback_MONO; a capture stream's (default-mic, a named node) input_MONO.
+        if !input.isEmpty {
+            try await waitUntil("an input port of \(input)") {
+                try desktop.run("/usr/bin/pw-link", ["-i"]).split(separator: "\n").contains { $0.hasPrefix("\(input):") }
+            }
+        }
         try await desktop.waitForPort("\(voice):capture_MONO", inputs: false)
         return AudioSession(path: path, input: input, voice: voice)
     }
@@ -369,6 +374,56 @@ struct AudioSessionTests {
             if case .realtimeInput(let input) = message, let data = input.audio?.data { return [UInt8](data) }
             return nil
         }
+    }
+
+    @Test("audio_input: a named node or the default microphone is captured; each session hears only its source")
+    func inputFromSources() async throws {
+        try await Self.withAudioGateway { desktop, gateway in
+            // Two microphones: loopbacks whose sink side (what is played into it) comes out of an
+            // Audio/Source; "test-mic" has the higher priority, so WirePlumber makes it the default.
+            func microphone(_ name: String, priority: Int) throws -> Process {
+                try desktop.start("/usr/bin/pw-loopback", [
+                    "--capture-props", "media.class=Audio/Sink node.name=\(name)-in audio.position=[MONO]",
+                    "--playback-props", "media.class=Audio/Source node.name=\(name) audio.position=[MONO] priority.session=\(priority)",
+                ])
+            }
+            let defaultMic = try microphone("test-mic", priority: 2000)
+            defer { Tool.stop(defaultMic) }
+            let otherMic = try microphone("other-mic", priority: 100)
+            defer { Tool.stop(otherMic) }
+            try await desktop.waitForPort("test-mic:capture_MONO", inputs: false)
+            try await desktop.waitForPort("other-mic:capture_MONO", inputs: false)
+
+            let named = try await Self.startSession(
+                gateway, desktop, options: ["2", "detached", "b", "true", "audio_input", "s", "other-mic"])
+            let byDefault = try await Self.startSession(
+                gateway, desktop, options: ["2", "detached", "b", "true", "audio_input", "s", "default-mic"])
+            try await waitUntil("each input linked to its source") {
+                let fromOther = try desktop.linkTargets(of: "other-mic")
+                let fromDefault = try desktop.linkTargets(of: "test-mic")
+                return fromOther.contains { $0.hasPrefix(named.input + ":") }
+                    && fromDefault.contains { $0.hasPrefix(byDefault.input + ":") }
+            }
+            #expect(try desktop.nodes()[named.input]?["media.class"] as? String == "Stream/Input/Audio")
+
+            let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", "other-mic-in", try desktop.tone(seconds: 3)])
+            player.waitUntilExit()
+            let streamed = try await eventually { try await Self.double(gateway, named.path, "AudioSentSeconds") >= 2 }
+            #expect(streamed)
+            let recorder = gateway.simulator.recorder
+            let heardByNamed = Self.audioChunks(try #require(recorder.connection(1))).flatMap(Self.samples)
+            let heardByDefault = Self.audioChunks(try #require(recorder.connection(2))).flatMap(Self.samples)
+            print("sources: named session RMS \(rms(heardByNamed)), default-mic session RMS \(rms(heardByDefault))")
+            #expect(rms(heardByNamed) > 0.1, "the tone played into other-mic reached the session that names it")
+            #expect(rms(heardByDefault) < 0.01, "the default microphone stayed silent")
+            try await gateway.call(named.path, G.sessionInterface, "Close")
+            try await gateway.call(byDefault.path, G.sessionInterface, "Close")
+        }
+    }
+
+    /// S16LE bytes as samples.
+    static func samples(_ bytes: [UInt8]) -> [Int16] {
+        stride(from: 0, to: bytes.count - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
     }
 
     /// `busctl`-style option triples as a GVariant `a{sv}` text for `gdbus call`.

@@ -1,14 +1,17 @@
+import Foundation
+
 /// A piece of captured audio: S16LE mono samples at the sink's rate (16 kHz by default), the
 /// exact bytes `realtimeInput.audio` carries.
 public struct AudioChunk: Sendable, Equatable {
-    /// Little-endian 16-bit samples, two bytes each.
-    public var bytes: [UInt8]
+    /// Little-endian 16-bit samples, two bytes each: the payload of the `realtimeInput.audio`
+    /// blob as it is, with no further copy.
+    public var bytes: Data
     /// When the chunk's last sample reached the ring on PipeWire's thread (``AudioClock``), 0 when
     /// unknown: the start of the gateway's uplink latency.
     public var capturedAt: Int
 
     /// A chunk of `bytes`, captured at `capturedAt`.
-    public init(bytes: [UInt8], capturedAt: Int = 0) {
+    public init(bytes: Data, capturedAt: Int = 0) {
         self.bytes = bytes
         self.capturedAt = capturedAt
     }
@@ -18,7 +21,10 @@ public struct AudioChunk: Sendable, Equatable {
 
     /// The samples as integers.
     public var samples: [Int16] {
-        (0..<sampleCount).map { Int16(bitPattern: UInt16(bytes[2 * $0]) | UInt16(bytes[2 * $0 + 1]) << 8) }
+        let start = bytes.startIndex
+        return (0..<sampleCount).map {
+            Int16(bitPattern: UInt16(bytes[start + 2 * $0]) | UInt16(bytes[start + 2 * $0 + 1]) << 8)
+        }
     }
 }
 

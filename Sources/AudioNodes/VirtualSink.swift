@@ -1,4 +1,5 @@
 import CPipeWire
+import Foundation
 import Logging
 import PipeWireShim
 import Synchronization
@@ -204,7 +205,7 @@ public final class VirtualSink: @unchecked Sendable {
             guard n > 0 else { return }
             let got = ring.read(into: scratch, count: n)
             guard got > 0 else { return }
-            let bytes = [UInt8](UnsafeRawBufferPointer(start: scratch, count: 2 * got))
+            let bytes = Data(bytes: scratch, count: 2 * got)
             continuation.yield(.audio(AudioChunk(bytes: bytes, capturedAt: capturedAt)))
         }
     }

@@ -59,6 +59,28 @@ struct RestartResumeTests {
         }
     }
 
+    @Test("a broken state file (not JSON, or nested 600 deep) is ignored with a warning; the daemon serves")
+    func brokenStateFile() async throws {
+        let simulator = LiveSimulator(configuration: SimulatorConfiguration(pacing: .immediate))
+        try await simulator.withRunning { address in
+            try await TestBus.with { bus in
+                let state = bus.directory.appendingPathComponent("state")
+                let file = state.appendingPathComponent("gemini-live-gateway/resumable-sessions.json")
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                for garbage in ["not json", String(repeating: "[", count: 600)] {
+                    try Data(garbage.utf8).write(to: file)
+                    let daemon = try await Daemon.start(
+                        ["--endpoint", address.baseURL, "--no-audio"], bus: bus, environment: ["XDG_STATE_HOME": state.path])
+                    let path = try await bus.startDetachedSession()
+                    try await say("still here?", to: path, bus)
+                    #expect(daemon.tool.stderr.contains("ignoring \(file.path)"), "\(daemon.tool.stderr)")
+                    let stopped = await daemon.terminate()
+                    #expect(stopped?.status == 0)
+                }
+            }
+        }
+    }
+
     private func say(_ text: String, to path: String, _ bus: TestBus) async throws {
         let turnBefore = try await property(path, "Turn", bus).flatMap(number) ?? 0
         let sent = try await bus.busctl("call", G.name, path, G.sessionInterface, "SendText", "s", text)

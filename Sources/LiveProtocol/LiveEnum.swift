@@ -126,12 +126,14 @@ public struct ThinkingLevel: LiveEnum {
 public struct InteractionStatus: LiveEnum {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
+    public static let unspecified: InteractionStatus = "INTERACTION_STATUS_UNSPECIFIED"
     public static let inProgress: InteractionStatus = "IN_PROGRESS"
     public static let idle: InteractionStatus = "IDLE"
     /// Deprecated by the SDK ("use IDLE"); read as ``idle``.
     public static let requiresAction: InteractionStatus = "REQUIRES_ACTION"
 
-    /// True for `IDLE` and its deprecated spelling `REQUIRES_ACTION`: the request is complete.
+    /// True for `IDLE` and its deprecated spelling `REQUIRES_ACTION` (the SDK's enum doc: "Deprecated:
+    /// Use IDLE instead"): the request is complete.
     public var isIdle: Bool { self == .idle || self == .requiresAction }
 }
 

@@ -60,6 +60,9 @@ public struct LiveModel: Sendable, Hashable {
     /// Speech-to-speech translation: audio input only, `generationConfig.translationConfig`
     /// required, no tools, no system instruction.
     public var translates: Bool
+    /// One request may be answered in several utterances, each ending with `turnComplete` and an
+    /// ``InteractionStatus`` (`IN_PROGRESS`, then `IDLE`; ai.google.dev live-api/thinking).
+    public var multiUtteranceRequests: Bool
     /// Documented for the Gemini API only, but reported on Vertex AI (conflicting sources):
     /// preflight warns on Vertex instead of refusing.
     public var reportedOnVertex: Bool
@@ -82,8 +85,10 @@ public struct LiveModel: Sendable, Hashable {
         affectiveDialog: Bool = false, previewFeaturesNeedV1Alpha: Bool = false, vertexRegions: [String] = [],
         thinkingLevels: [ThinkingLevel] = ThinkingLevel.all, requiresThinkingLevel: Bool = false,
         defaultThinkingLevel: ThinkingLevel? = nil, functionCalling: FunctionCalling = .blockingDefault,
-        builtInTools: Set<String>? = nil, translates: Bool = false, reportedOnVertex: Bool = false
+        builtInTools: Set<String>? = nil, translates: Bool = false, reportedOnVertex: Bool = false,
+        multiUtteranceRequests: Bool = false
     ) {
+        self.multiUtteranceRequests = multiUtteranceRequests
         self.thinkingLevels = thinkingLevels
         self.requiresThinkingLevel = requiresThinkingLevel
         self.defaultThinkingLevel = defaultThinkingLevel
@@ -129,7 +134,8 @@ public struct LiveModel: Sendable, Hashable {
         LiveModel(
             "gemini-3.8-live-extended-thinking", thinking: .level, proactiveAudio: true, proactiveAudioAlwaysOn: true,
             thinkingLevels: [.low, .medium, .high], requiresThinkingLevel: true, defaultThinkingLevel: .low,
-            functionCalling: .asyncOnly, builtInTools: threeXTools, reportedOnVertex: true),
+            functionCalling: .asyncOnly, builtInTools: threeXTools, reportedOnVertex: true,
+            multiUtteranceRequests: true),
         LiveModel(
             translateID, backends: .both, thinking: .unsupported, functionCalling: .unsupported, builtInTools: [],
             translates: true),

@@ -7,6 +7,24 @@ extension Preflight {
         guard let model = LiveModel.named(setup.modelID) else { return [] }
         return thinkingIssues(setup, model: model) + translationIssues(setup, model: model)
             + voiceIssues(setup, endpoint: endpoint) + toolIssues(setup, model: model, endpoint: endpoint)
+            + transcriptionIssues(setup)
+    }
+
+    /// google-genai's `AudioTranscriptionConfig.mode` doc: "Timestamps and diarization are
+    /// incompatible with mode SMART" (a warning: the service's answer is not documented).
+    static func transcriptionIssues(_ setup: Setup) -> [PreflightIssue] {
+        let configs = [
+            ("setup.inputAudioTranscription", setup.inputAudioTranscription),
+            ("setup.outputAudioTranscription", setup.outputAudioTranscription),
+        ]
+        return configs.compactMap { field, config in
+            guard let config, config.mode?.uppercased() == "SMART", config.wordTimestamp == true || config.diarization == true
+            else { return nil }
+            return PreflightIssue(
+                rule: "smart-transcription", severity: .warning, field: "\(field).mode",
+                problem: "SMART transcription is documented as incompatible with word timestamps and diarization.",
+                fix: "Use mode VERBATIM (the default) for timestamps or speaker labels, or drop them.")
+        }
     }
 
     static func levelList(_ levels: [ThinkingLevel]) -> String {

@@ -38,12 +38,16 @@ public struct ServerContent: Codable, Sendable, Hashable {
         self.interactionStatus = interactionStatus
     }
 
-    /// True when this frame ends the client's request, as google-genai's `receive()` decides
-    /// (`live.py` `_is_interaction_complete`): at `IDLE` (or the deprecated `REQUIRES_ACTION`)
-    /// when an ``interactionStatus`` is present, at `turnComplete` otherwise. A `turnComplete`
-    /// with `IN_PROGRESS` ends one utterance of a request that goes on.
+    /// True when this frame ends the client's request, as google-genai 3.6.1's `receive()` decides
+    /// (`live.py` `_is_interaction_complete`): when an ``interactionStatus`` other than
+    /// `INTERACTION_STATUS_UNSPECIFIED` is present, at `IDLE`; otherwise at `turnComplete`. A
+    /// `turnComplete` with `IN_PROGRESS` ends one utterance of a request that goes on.
+    ///
+    /// The SDK compares with `IDLE` only; this also takes `REQUIRES_ACTION` as `IDLE`, as the
+    /// SDK's enum documents it ("Deprecated: Use IDLE instead"), so an older service spelling
+    /// cannot leave a request open forever.
     public var completesRequest: Bool {
-        if let interactionStatus { return interactionStatus.isIdle }
+        if let interactionStatus, interactionStatus != .unspecified { return interactionStatus.isIdle }
         return turnComplete == true
     }
 

@@ -126,14 +126,16 @@ public struct AudioTranscriptionConfig: Codable, Sendable, Hashable {
     public var wordTimestamp: Bool?
     /// Speaker labels in ``Transcription/speakerLabel``.
     public var diarization: Bool?
-    /// The transcription mode (e.g. `SMART`); passed as given.
+    /// The transcription mode: `VERBATIM` (default) or `SMART` (disfluency removal and formatting;
+    /// "Timestamps and diarization are incompatible with mode SMART").
     public var mode: String?
-    /// Transcribe the source text (google-genai 3.x `source_text`).
-    public var sourceText: Bool?
+    /// Text to edit by voice in `SMART` mode: the model emits the whole replacement text
+    /// (google-genai 3.x `source_text`).
+    public var sourceText: String?
 
     public init(
         languageCodes: [String]? = nil, customVocabulary: [String]? = nil, wordTimestamp: Bool? = nil,
-        diarization: Bool? = nil, mode: String? = nil, sourceText: Bool? = nil
+        diarization: Bool? = nil, mode: String? = nil, sourceText: String? = nil
     ) {
         self.languageCodes = languageCodes
         self.customVocabulary = customVocabulary

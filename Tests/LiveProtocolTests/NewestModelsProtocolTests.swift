@@ -94,7 +94,7 @@ import Testing
               "inputAudioTranscription": {"languageCodes": ["de"], "customVocabulary": ["Gemini"], "wordTimestamp": true,
                 "diarization": true, "mode": "VERBATIM", "sourceText": "draft"},
               "tools": [{"mcpServers": [{"name": "m"}]}, {"googleSearch": {}}],
-              "proactivity": {"proactiveAudio": true, "proactiveVideo": true},
+              "proactivity": {"proactiveAudio": false, "proactiveVideo": true},
               "realtimeInputConfig": {"interimTranscriptTimestampEnabled": true},
               "safetySettings": [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}],
               "labels": {"team": "voice"},
@@ -213,7 +213,7 @@ import Testing
         #expect(Preflight.check(.realtimeInput(.audio(.pcm(Data([0, 0]), sampleRate: 16_000))), in: setup) == nil)
     }
 
-    @Test(arguments: [("de", true), ("pt-BR", true), ("zh-Hant-TW", true), ("es-419", true), ("", false), ("d", false), ("de_DE", false), ("deu-", false), ("a1", false)])
+    @Test(arguments: [("de", true), ("pt-BR", true), ("zh-Hant-TW", true), ("es-419", true), ("", false), ("d", false), ("de_DE", false), ("deu-", false), ("a1", false), ("german", false)])
     func languageTags(tag: String, valid: Bool) {
         #expect(LanguageTag.isValid(tag) == valid)
     }

@@ -125,7 +125,8 @@ public struct ThinkingLevel: LiveEnum {
 /// `IDLE` when the request is done. `REQUIRES_ACTION` is the deprecated spelling of `IDLE`.
 public struct InteractionStatus: LiveEnum {
     public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+    /// Upper-cased, as the SDK's case-insensitive enum reads it.
+    public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
     public static let unspecified: InteractionStatus = "INTERACTION_STATUS_UNSPECIFIED"
     public static let inProgress: InteractionStatus = "IN_PROGRESS"
     public static let idle: InteractionStatus = "IDLE"

@@ -67,6 +67,16 @@ public struct LiveModel: Sendable, Hashable {
     /// preflight warns on Vertex instead of refusing.
     public var reportedOnVertex: Bool
 
+    /// The behaviour of a declared function without `behavior`: `NON_BLOCKING` on gemini-3.8-live
+    /// (its model page: the default) and on extended thinking ("Async only"), `BLOCKING` on every
+    /// other model. The simulator decides with the same rule.
+    public var defaultFunctionBehavior: FunctionBehavior {
+        switch functionCalling {
+        case .nonBlockingDefault, .asyncOnly: .nonBlocking
+        case .blockingDefault, .unsupported: .blocking
+        }
+    }
+
     /// Which function behaviours a model takes.
     public enum FunctionCalling: Sendable, Hashable {
         /// `BLOCKING` and `NON_BLOCKING`, `BLOCKING` when unset.

@@ -45,13 +45,13 @@ enum SetupValidator {
                 nonBlockingFunctions: nonBlocking(setup, model: model)))
     }
 
-    /// The declared functions the model calls without waiting: `NON_BLOCKING` ones, and on a model
-    /// whose default is non-blocking (gemini-3.8-live, extended thinking) those without a behavior.
+    /// The declared functions the model calls without waiting: the declaration's behavior, else
+    /// the model's ``LiveModel/defaultFunctionBehavior`` (gemini-3.8-live and extended thinking:
+    /// NON_BLOCKING).
     static func nonBlocking(_ setup: Setup, model: LiveModel) -> Set<String> {
-        let byDefault = model.functionCalling == .nonBlockingDefault || model.functionCalling == .asyncOnly
         let declarations = (setup.tools ?? []).flatMap { $0.functionDeclarations ?? [] }
         return Set(
-            declarations.filter { $0.behavior == .nonBlocking || ($0.behavior == nil && byDefault) }.map(\.name))
+            declarations.filter { ($0.behavior ?? model.defaultFunctionBehavior) == .nonBlocking }.map(\.name))
     }
 
     /// True when `model` is served on `backend` today.

@@ -299,3 +299,13 @@ import Testing
         #expect(!setup.retryable)
     }
 }
+
+extension NewestModelsProtocolTests {
+    @Test func defaultFunctionBehaviorPerModel() throws {
+        let nonBlocking = ["gemini-3.8-live", "gemini-3.8-live-extended-thinking"]
+        for model in LiveModel.known {
+            #expect(model.defaultFunctionBehavior == (nonBlocking.contains(model.id) ? .nonBlocking : .blocking), "\(model.id)")
+        }
+        #expect(try ServerMessage.decode(Data(#"{"serverContent": {"interactionStatus": "idle"}}"#.utf8)).serverContent?.interactionStatus == .idle)
+    }
+}

@@ -65,7 +65,7 @@ extension LiveSession {
     func sendAudio(_ chunk: AudioChunk) async {
         let samples = chunk.sampleCount
         audio.samplesCaptured += samples
-        let holds = state == .reconnecting && configuration.sessionResumption
+        let holds = link.holdsInput
         guard state == .active || holds, closeCause == nil else {
             audio.samplesDropped += samples
             return
@@ -88,6 +88,7 @@ extension LiveSession {
         guard configuration.automaticActivityDetection, state == .active else { return }
         do {
             try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            conversation.userInput()
             expectReply()
         } catch {
             return
@@ -97,7 +98,7 @@ extension LiveSession {
     // MARK: Voice
 
     /// Queues the model's audio on the microphone (and the speaker stream).
-    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant, logger: Logger) {
+    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant) {
         audio.samplesReceived += blob.data.count / 2
         guard let nodes = audio.nodes else { return }
         blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }

@@ -277,7 +277,11 @@ public actor LiveSession {
         guard text.utf8.count <= Self.maxTextBytes else {
             throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
         }
-        try await send(.clientContent(.userText(text)), kept: true)
+        if setup.sendsTextAsRealtimeInput {
+            try await send(.realtimeInput(RealtimeInput(text: text)), kept: true)
+        } else {
+            try await send(.clientContent(.userText(text)), kept: true)
+        }
         conversation.userText()
         expectReply()
     }

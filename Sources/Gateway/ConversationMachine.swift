@@ -225,13 +225,12 @@ struct ConversationMachine: Sendable {
         return held.release().map(Action.sendHeld)
     }
 
-    /// The model finished an utterance (`turnComplete`). The request is over when the service
-    /// sent no `interactionStatus`, or `IDLE` (`REQUIRES_ACTION` is its deprecated spelling):
-    /// python-genai's `_is_interaction_complete` (live.py) and the live-api/thinking page.
-    /// With `IN_PROGRESS` (the extended-thinking model spoke a filler and works on) the turn goes
-    /// on: `UtteranceComplete` marks the boundary, and the next utterance keeps the turn number.
-    mutating func turnComplete(reason: String, interactionStatus: String? = nil) -> [Action] {
-        let requestComplete = Self.requestComplete(interactionStatus)
+    /// The model finished an utterance (`turnComplete`). `requestComplete` says whether the
+    /// request is over too (``ServerContent/completesRequest``: no interaction status, or `IDLE`;
+    /// python-genai's `_is_interaction_complete` and the live-api/thinking page). When it goes on
+    /// (`IN_PROGRESS`: the extended-thinking model spoke a filler and works on), the turn goes on:
+    /// `UtteranceComplete` marks the boundary, and the next utterance keeps the turn number.
+    mutating func turnComplete(reason: String, requestComplete: Bool = true) -> [Action] {
         let boundary = Action.emit(.utteranceComplete(turn: turn, utterance: utterance, requestComplete: requestComplete))
         guard requestComplete else {
             utterance += 1
@@ -248,11 +247,6 @@ struct ConversationMachine: Sendable {
         ]
     }
 
-    /// True when `status` (a `serverContent.interactionStatus`, any letter case) ends the request.
-    static func requestComplete(_ status: String?) -> Bool {
-        guard let status else { return true }
-        return status.uppercased() != "IN_PROGRESS"
-    }
 
     // MARK: Tool responses
 

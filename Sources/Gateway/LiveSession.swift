@@ -262,7 +262,7 @@ public actor LiveSession {
         if let content = message.serverContent, content.turnComplete == true {
             let reason = content.turnCompleteReason?.rawValue ?? ""
             await perform(
-                conversation.turnComplete(reason: reason, interactionStatus: content.interactionStatus), receivedAt: receivedAt)
+                conversation.turnComplete(reason: reason, requestComplete: content.completesRequest), receivedAt: receivedAt)
         } else if message.usageMetadata != nil {
             await emit(.propertiesChanged(["Usage"]))
         }

@@ -210,12 +210,12 @@ import Testing
         m.userText()
         _ = m.content(Self.text("Checking that now…"))
         #expect(
-            m.turnComplete(reason: "", interactionStatus: "IN_PROGRESS")
+            m.turnComplete(reason: "", requestComplete: false)
                 == [.finishVoiceTurn, .emit(.utteranceComplete(turn: 0, utterance: 0, requestComplete: false))])
         #expect(m.turn == 0)
         #expect(Self.emitted(m.content(Self.text("It is 20 °C."))) == [.text(turn: 0, sequence: 1, text: "It is 20 °C.")])
         #expect(
-            Self.emitted(m.turnComplete(reason: "", interactionStatus: "IDLE")).prefix(2) == [
+            Self.emitted(m.turnComplete(reason: "", requestComplete: true)).prefix(2) == [
                 .utteranceComplete(turn: 0, utterance: 1, requestComplete: true), .turnComplete(turn: 0, reason: ""),
             ])
         #expect(m.turn == 1 && m.utterance == 0)
@@ -223,7 +223,8 @@ import Testing
 
     @Test(arguments: [(nil, true), ("IDLE", true), ("REQUIRES_ACTION", true), ("IN_PROGRESS", false), ("in_progress", false)])
     func interactionStatusDecidesTheEndOfARequest(_ status: String?, _ complete: Bool) {
-        #expect(Machine.requestComplete(status) == complete)
+        let content = ServerContent(turnComplete: true, interactionStatus: status.map(InteractionStatus.init(rawValue:)))
+        #expect(content.completesRequest == complete)
     }
 
     @Test func realtimeInputIsHeldWhileABlockingCallIsPendingAndSentAfterTheAnswer() {

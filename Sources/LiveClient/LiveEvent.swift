@@ -5,7 +5,9 @@ import WSClient
 
 /// Something that arrived on a Live connection.
 public enum LiveEvent: Sendable, Hashable {
-    /// A decoded server message (never an empty `{}` frame: those are skipped).
+    /// A decoded server message (never an empty `{}` frame: those are skipped). A frame holding
+    /// only members this library does not model arrives too, naming them in
+    /// ``ServerMessage/unrecognizedFields``.
     case message(ServerMessage)
     /// A frame that is not a valid server message. The connection goes on; the frame is dropped.
     case malformedFrame(MalformedFrame)

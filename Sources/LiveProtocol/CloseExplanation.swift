@@ -127,8 +127,7 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
             return make(
                 .operationNotSupported,
                 "The service refused an operation: most often realtime input (audio, activityStart/activityEnd, audioStreamEnd) sent while a BLOCKING function call was pending, otherwise a feature the model lacks.",
-                "Hold realtime input until every pending BLOCKING call has its toolResponse (or declare functions NON_BLOCKING), and check the model's page for the features used; reconnect with the resumption handle.",
-                retryable: true)
+                "Hold realtime input until every pending BLOCKING call has its toolResponse (or declare functions NON_BLOCKING), and check the model's page for the features used.")
         }
         if text.hasPrefix("realtime_input.media_chunks is deprecated") {
             return make(

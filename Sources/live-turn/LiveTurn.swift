@@ -26,7 +26,7 @@ struct LiveTurn: AsyncParsableCommand {
     @Option(help: "Model id.")
     var model: String = LiveModel.defaultID
 
-    @Option(name: .customLong("api-version"), help: "API version: v1beta, v1alpha or v1.")
+    @Option(name: .customLong("api-version"), help: "API version: v1beta or v1alpha (the Gemini API does not serve Live on v1; a custom endpoint may use any).")
     var apiVersion: String = "v1beta"
 
     @Option(name: .customLong("ca-file"), help: "An extra CA certificate (PEM) to trust, for a local TLS simulator.")

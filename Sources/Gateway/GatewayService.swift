@@ -310,6 +310,7 @@ public final class GatewayService: Service, Sendable {
         var interface = ExportedInterface(try Self.description(GatewayConfiguration.managerInterface))
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
+        interface.onMethod("CheckService") { call in try await self.checkService(call) }
         interface.onMethod("ListAudioApplications") { _ in
             let applications = try await self.audioBackend().applications()
             return [

@@ -84,6 +84,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Introspection XML → InterfaceDescription (FoundationXML, so libxml2): for the build plugin and
+        // tests only; nothing that ships parses XML at run time.
+        .target(
+            name: "IntrospectionXML",
+            dependencies: ["DBusService"],
+            swiftSettings: strict
+        ),
 
         // MARK: PipeWire
         .systemLibrary(
@@ -118,6 +125,7 @@ let package = Package(
         // MARK: Gateway
         .executableTarget(
             name: "embed-interface-xml",
+            dependencies: ["DBusService", "IntrospectionXML"],
             path: "Sources/embed-interface-xml"
         ),
         .plugin(
@@ -143,11 +151,8 @@ let package = Package(
         .executableTarget(
             name: "GeminiLiveGateway",
             dependencies: [
-                "AudioNodes",
                 "Gateway",
                 "GatewaySettings",
-                "LiveClient",
-                "LiveProtocol",
                 "LiveSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -217,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DBusServiceTests",
-            dependencies: ["DBusService", "BusTestSupport"],
+            dependencies: ["DBusService", "IntrospectionXML", "BusTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -226,6 +231,7 @@ let package = Package(
                 "Gateway",
                 "AudioNodes",
                 "DBusService",
+                "IntrospectionXML",
                 "BusTestSupport",
                 "FuzzSupport",
                 "LiveSimulator",

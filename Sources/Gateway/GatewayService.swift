@@ -430,10 +430,10 @@ public final class GatewayService: Service, Sendable {
     }
 
     static func description(_ interface: String) throws -> InterfaceDescription {
-        guard let xml = InterfaceXML.files["\(interface).xml"] else {
-            throw DBusError.failed("The interface XML of \(interface) is not embedded.")
+        guard let description = InterfaceTables.descriptions[interface] else {
+            throw DBusError.failed("The interface \(interface) is not in dbus/*.xml.")
         }
-        return try InterfaceDescription.parse(xml: xml, interface: interface)
+        return description
     }
 }
 

@@ -1,10 +1,7 @@
 import ArgumentParser
-import AudioNodes
 import Foundation
 import Gateway
 import GatewaySettings
-import LiveClient
-import LiveProtocol
 import LiveSimulator
 import Logging
 import ServiceLifecycle
@@ -46,7 +43,7 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "An extra CA certificate (PEM) to trust for the endpoint.")
     var caFile: String?
 
-    @Option(name: .customLong("default-model"), help: "The model of sessions that name none (default: \(LiveModel.defaultID)).")
+    @Option(name: .customLong("default-model"), help: "The model of sessions that name none (default: \(GatewayConfiguration.builtInModelID)).")
     var defaultModelOption: String?
 
     @Option(name: .customLong("max-sessions-per-owner"), help: "Open sessions one D-Bus client may have.")
@@ -98,41 +95,35 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             logger.critical("Cannot use the configuration file: \(error)")
             throw ExitCode.failure
         }
-        let apiVersion = settings.apiVersion
-        let endpoint = settings.endpoint
         if simulator {
             let embedded = LiveSimulator(
                 configuration: SimulatorConfiguration(), logger: Logger(label: "gemini-live-simulator"))
             try await embedded.withRunning { address in
-                let endpoint = LiveEndpoint(baseURL: address.baseURL, apiVersion: apiVersion, credential: .none)
                 try await serve(
-                    client: LiveClientConfiguration(endpoint: endpoint), backend: "simulator \(address.baseURL)",
+                    GatewayConfiguration(
+                        simulatorAt: address.baseURL, apiVersion: settings.apiVersion,
+                        defaults: settings.sessionDefaults, maxSessionsPerOwner: settings.maxSessionsPerOwner),
                     settings: settings, file: file, logger: logger)
             }
             return
         }
-        let key: Secret?
+        let key: APIKeySource.LoadedKey?
         do {
-            let loaded = try await APIKeySource.load(
+            key = try await APIKeySource.load(
                 environment: environment, keyFile: settings.keyFile, secretService: SecretServiceKeySource(),
                 logger: logger)
-            if let loaded { logger.info("API key from \(loaded.origin)") }
-            key = loaded?.key
+            if let key { logger.info("API key from \(key.origin)") }
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
-        let liveEndpoint = LiveEndpoint(
-            baseURL: endpoint, apiVersion: apiVersion, credential: key.map(Credential.apiKey) ?? .none)
-        var client = LiveClientConfiguration(endpoint: liveEndpoint)
-        client.additionalTrustRoots = caFile.map { [$0] } ?? []
-        let backend = endpoint == nil ? "gemini-api \(LiveEndpoint.geminiBaseURL)" : "custom \(liveEndpoint.baseURL)"
-        if key == nil && endpoint == nil {
+        let configuration = GatewayConfiguration(
+            endpoint: settings.endpoint, apiVersion: settings.apiVersion, key: key, caFile: caFile,
+            defaults: settings.sessionDefaults, maxSessionsPerOwner: settings.maxSessionsPerOwner)
+        if !configuration.isConfigured {
             logger.warning("no API key configured: StartSession will answer NotConfigured until one is set")
         }
-        try await serve(
-            client: key == nil && endpoint == nil ? nil : client, backend: backend, settings: settings, file: file,
-            logger: logger)
+        try await serve(configuration, settings: settings, file: file, logger: logger)
     }
 
     /// The options that override the configuration file.
@@ -144,19 +135,14 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     }
 
     private func serve(
-        client: LiveClientConfiguration?, backend: String, settings: DaemonSettings, file: ConfigurationFile,
-        logger: Logger
+        _ configuration: GatewayConfiguration, settings: DaemonSettings, file: ConfigurationFile, logger: Logger
     ) async throws {
-        var configuration = GatewayConfiguration(
-            client: client, defaults: settings.sessionDefaults, backend: backend,
-            maxSessionsPerOwner: settings.maxSessionsPerOwner)
+        var configuration = configuration
         configuration.exitWhenIdle = settings.exitWhenIdle
         configuration.resumptionStorePath = ResumptionStore.defaultPath(environment: ProcessInfo.processInfo.environment)
         if !noAudio {
-            var nodes = SessionAudio.Configuration()
-            if let chunk = settings.audio.chunkDuration { nodes.input.chunkDuration = chunk }
-            if let jitter = settings.audio.jitterTargetDepth { nodes.output.targetDepth = jitter }
-            configuration.audio = AudioConfiguration(nodes: nodes)
+            configuration.audio = AudioConfiguration(
+                chunkDuration: settings.audio.chunkDuration, jitterTargetDepth: settings.audio.jitterTargetDepth)
         }
         let gateway = GatewayService(configuration: configuration, logger: logger)
         let reloader = ConfigurationReloader(

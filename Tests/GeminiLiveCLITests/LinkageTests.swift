@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// What the built executables link, read with `ldd`: the CLI talks to the gateway over D-Bus only, so it links no
-/// HTTP or TLS library.
+/// HTTP or TLS library, and neither it nor the daemon parses XML at run time.
 @Suite("the built executables link only what their layer needs (ldd)")
 struct LinkageTests {
     /// The shared libraries `ldd` lists for `executable`, by file name (e.g. `libdbus-1.so.3`).
@@ -26,6 +26,17 @@ struct LinkageTests {
         #expect(libraries.contains { $0.hasPrefix("libdbus-1.so") }, "ldd reads the binary: \(libraries)")
         for forbidden in ["libcurl", "libssl", "libcrypto"] {
             #expect(!libraries.contains { $0.hasPrefix(forbidden) }, "\(forbidden) in \(libraries)")
+        }
+    }
+
+    @Test("the daemon and the CLI link no XML parser (libxml2): the interface tables are generated at build time")
+    func noXMLParserAtRunTime() async throws {
+        for name in ["gemini-live-gateway", "gemini-live"] {
+            let libraries = try await Self.sharedLibraries(of: Self.executable(name))
+            #expect(libraries.contains { $0.hasPrefix("libdbus-1.so") }, "\(name): \(libraries)")
+            for forbidden in ["libxml2", "libFoundationXML", "libcurl", "libFoundationNetworking"] {
+                #expect(!libraries.contains { $0.hasPrefix(forbidden) }, "\(name) links \(forbidden): \(libraries)")
+            }
         }
     }
 }

@@ -105,16 +105,16 @@ struct JitterBufferTests {
     @Test("producer and consumer on two threads: every pushed sample is played once in order or counted as dropped")
     func concurrentPushAndFill() async {
         let buffer = JitterBuffer(targetSamples: 32, capacitySamples: 512, idleNanos: Self.never)
-        let total = 100_000
+        let total = 100_000   // samples: 50 000 records
         let done = Atomic<Bool>(false)
         let disorder = Atomic<Int>(0)
         await runConcurrently({
-            var next = 0
+            var next = 0   // records
             var step = 0
-            while next < total {
-                let samples = numbered(from: next, count: min(96, total - next))
+            while next * 2 < total {
+                let samples = records(from: next, count: min(48, total / 2 - next))
                 samples.withUnsafeBytes { buffer.push(bytes: $0.baseAddress!, sampleCount: samples.count, now: 0) }
-                next += samples.count
+                next += samples.count / 2
                 step += 1
                 if step % 50 == 0 { buffer.flush() }
             }
@@ -122,14 +122,12 @@ struct JitterBufferTests {
             done.store(true, ordering: .releasing)
         }, {
             var out = [Int16](repeating: 0, count: 64)
-            var last: Int16? = nil
+            var order = RecordOrder()
             while !done.load(ordering: .acquiring) || buffer.count > 0 {
                 let audio = out.withUnsafeMutableBytes { buffer.fill($0.baseAddress!, frames: 64, now: 0) }
-                for sample in out.prefix(audio) {
-                    if let previous = last, sample &- previous <= 0 { disorder.add(1, ordering: .relaxed) }
-                    last = sample
-                }
+                order.check(out.prefix(audio))
             }
+            disorder.store(order.disorder, ordering: .relaxed)
         })
         #expect(disorder.load(ordering: .relaxed) == 0)
         #expect(buffer.played + buffer.dropped == total, "played \(buffer.played), dropped \(buffer.dropped)")

@@ -57,32 +57,30 @@ struct SampleRingTests {
     @Test("a discard racing reads: every sample is delivered once in order or counted as dropped, never both")
     func discardRacingRead() async {
         let ring = SampleRing(minimumCapacity: 256)
-        let total = 200_000
+        let total = 200_000   // samples: 100 000 records
         let dropped = Atomic<Int>(0)
         let delivered = Atomic<Int>(0)
         let disorder = Atomic<Int>(0)
         let producerDone = Atomic<Bool>(false)
         await runConcurrently({
-            var next = 0
+            var next = 0   // records
             var step = 0
-            while next < total {
-                let samples = numbered(from: next, count: min(64, total - next))
-                next += samples.withUnsafeBytes { ring.write(bytes: $0.baseAddress!, sampleCount: samples.count) }
+            while next * 2 < total {
+                let samples = records(from: next, count: min(32, total / 2 - next))
+                next += samples.withUnsafeBytes { ring.write(bytes: $0.baseAddress!, sampleCount: samples.count) } / 2
                 step += 1
                 if step % 5 == 0 { dropped.add(ring.discard(keepingNewest: 16), ordering: .relaxed) }
             }
             producerDone.store(true, ordering: .releasing)
         }, {
             var buffer = [Int16](repeating: 0, count: 48)
-            var last: Int16? = nil
+            var order = RecordOrder()
             while !producerDone.load(ordering: .acquiring) || ring.count > 0 {
                 let n = buffer.withUnsafeMutableBytes { ring.read(into: $0.baseAddress!, count: 48) }
-                for sample in buffer.prefix(n) {
-                    if let previous = last, sample &- previous <= 0 { disorder.add(1, ordering: .relaxed) }
-                    last = sample
-                }
+                order.check(buffer.prefix(n))
                 delivered.add(n, ordering: .relaxed)
             }
+            disorder.store(order.disorder, ordering: .relaxed)
         })
         #expect(disorder.load(ordering: .relaxed) == 0, "samples came out of order or twice")
         #expect(delivered.load(ordering: .relaxed) + dropped.load(ordering: .relaxed) == total)

@@ -194,7 +194,7 @@ phase_desktop() {
 # time: all in one process, they load the two cores so much that the protocol timings the tests
 # script stretch past their limits (measured: 24 failures in one shared run, none apart).
 # ContinuityMeasurement only prints numbers and is off unless GEMINI_LIVE_MEASURE=1.
-swift_groups=("LiveProtocolTests|GatewaySettingsTests|DBusServiceTests|GeminiLiveCLITests"
+swift_groups=("LiveProtocolTests|GatewaySettingsTests|SessionMachineTests|DBusServiceTests|GeminiLiveCLITests"
               LiveSimulatorTests LiveClientTests GatewayTests AudioNodesTests)
 # Suites that stream real-time audio through PipeWire run on their own, after every other suite:
 # PipeWire has no realtime priority here, and suites running beside them cause xruns.

@@ -80,30 +80,32 @@ def summarize_gateway(g: dict) -> dict:
     return out
 
 
-# The gateway's threads by role, from their names (/proc/PID/task/*/comm): PipeWire's realtime data
-# thread(s), the pw_thread_loop (PipeWireLoop.Configuration.threadName), swift-nio's event loops, and
-# the rest: the Swift cooperative pool, Dispatch workers (the D-Bus queue) and the main thread, which
-# Linux names after the process.
+# The gateway's threads by role, from their names (/proc/PID/task/*/comm, 15 characters): PipeWire's
+# realtime data thread(s), the pw_thread_loop (PipeWireLoop.Configuration.threadName), swift-nio's
+# event loops, the Swift cooperative pool (Dispatch's root queues on Linux: "com.apple.root.default-qos"
+# and its overcommit sibling, cut to "oot.default-qos", "-qos.overcommit"), and the rest (the main
+# thread and threads named after the process, e.g. the D-Bus queue's).
 THREAD_GROUPS = (
     ("pipewire_data", lambda name: name.startswith("data-loop")),
     ("pipewire_loop", lambda name: name.startswith("gemini-live-pw")),
     ("nio_event_loops", lambda name: name.startswith("NIO-ELT") or name.startswith("NIO-SGLTN")),
+    ("swift_pool", lambda name: "qos" in name),
 )
 
 
 def thread_groups(threads: dict, n: int) -> dict:
     """CPU by thread role, % of one core in total and per session; the network path is the event
-    loops plus the pool (everything that is not PipeWire's)."""
+    loops, the pool and the rest (everything that is not PipeWire's)."""
     groups = {name: 0.0 for name, _ in THREAD_GROUPS}
-    groups["pool_and_other"] = 0.0
+    groups["other"] = 0.0
     for thread, value in threads.items():
         for name, matches in THREAD_GROUPS:
             if matches(thread):
                 groups[name] += value
                 break
         else:
-            groups["pool_and_other"] += value
-    groups["network_path"] = groups["nio_event_loops"] + groups["pool_and_other"]
+            groups["other"] += value
+    groups["network_path"] = groups["nio_event_loops"] + groups["swift_pool"] + groups["other"]
     groups["pipewire_side"] = groups["pipewire_data"] + groups["pipewire_loop"]
     return {"total": groups, "per_session": {k: v / n for k, v in groups.items()}}
 
@@ -241,7 +243,7 @@ def main() -> int:
         groups = g["cpu_by_thread_group"]
         lines += ["", "gateway CPU by thread role, % of one core (total / per session): "
                   + ", ".join(f"{name} {groups['total'][name]:.2f} / {groups['per_session'][name]:.3f}"
-                              for name in ("pipewire_data", "pipewire_loop", "nio_event_loops", "pool_and_other",
+                              for name in ("pipewire_data", "pipewire_loop", "nio_event_loops", "swift_pool", "other",
                                            "network_path")),
                   "gateway CPU by thread, % of one core: "
                   + ", ".join(f"{name} {value:.2f}" for name, value in threads if value > 0)]

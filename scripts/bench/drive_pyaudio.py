@@ -79,20 +79,26 @@ async def run_session(index: int, client: genai.Client, model: str, config: type
                                     played.put_nowait(part.inline_data.data)
                         if content.turn_complete:
                             stats.turns += 1
-                        if content.interrupted:
+                        if content.interrupted:   # the starter empties its playback queue
                             while not played.empty():
                                 played.get_nowait()
 
             async def play() -> None:     # the starter's play_audio
-                while not stop_at.is_set():
+                while True:
                     data = await played.get()
+                    if not data:          # the stop sentinel
+                        return
                     await asyncio.to_thread(speaker.write, data)
 
-            tasks = [asyncio.create_task(work()) for work in (listen, receive, play)]
+            receiver = asyncio.create_task(receive())
+            workers = [asyncio.create_task(listen()), asyncio.create_task(play())]
             await stop_at.wait()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # A PyAudio stream must not be closed while a thread is inside its read or write: the
+            # reader and the player are not cancelled but end after their current call (a chunk).
+            receiver.cancel()
+            played.put_nowait(b"")
+            await asyncio.gather(*workers, return_exceptions=True)
+            await asyncio.gather(receiver, return_exceptions=True)
     finally:
         mic.close()
         speaker.close()
@@ -157,7 +163,8 @@ async def main_async(args: argparse.Namespace) -> dict:
         done, pending = await asyncio.wait(tasks, timeout=15)
         for t in pending:
             t.cancel()
-        audio.terminate()
+        if not pending:   # PortAudio may be terminated only once no stream is in use
+            audio.terminate()
     all_send = [v for s in stats for v in s.send_ms]
     result["send_p50_ms"] = percentile(all_send, 0.5)
     result["send_p99_ms"] = percentile(all_send, 0.99)

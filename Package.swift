@@ -46,6 +46,8 @@ let package = Package(
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +84,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Introspection XML → InterfaceDescription (FoundationXML, so libxml2): for the build plugin and
+        // tests only; nothing that ships parses XML at run time.
+        .target(
+            name: "IntrospectionXML",
+            dependencies: ["DBusService"],
+            swiftSettings: strict
+        ),
 
         // MARK: PipeWire
         .systemLibrary(
@@ -116,6 +125,7 @@ let package = Package(
         // MARK: Gateway
         .executableTarget(
             name: "embed-interface-xml",
+            dependencies: ["DBusService", "IntrospectionXML"],
             path: "Sources/embed-interface-xml"
         ),
         .plugin(
@@ -141,11 +151,8 @@ let package = Package(
         .executableTarget(
             name: "GeminiLiveGateway",
             dependencies: [
-                "AudioNodes",
                 "Gateway",
                 "GatewaySettings",
-                "LiveClient",
-                "LiveProtocol",
                 "LiveSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -215,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DBusServiceTests",
-            dependencies: ["DBusService", "BusTestSupport"],
+            dependencies: ["DBusService", "IntrospectionXML", "BusTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -229,6 +236,7 @@ let package = Package(
                 "Gateway",
                 "AudioNodes",
                 "DBusService",
+                "IntrospectionXML",
                 "BusTestSupport",
                 "FuzzSupport",
                 "LiveSimulator",

@@ -6,8 +6,12 @@
 #   build     swift build --build-tests
 #   desktop   scripts/test-desktop.sh start: a private session bus + PipeWire + WirePlumber,
 #             so no test can reach the user's real desktop
-#   swift     swift test (all Swift tests); GEMINI_LIVE_FRAMES_OUT collects every client frame
+#   swift     swift test (all Swift tests) in six runs: the light targets together, each daemon-
+#             starting target alone, then the real-time audio suite; GEMINI_LIVE_FRAMES_OUT collects every client frame
 #             our LiveClient sent, as JSON lines
+#   tsan      the lock-free audio rings' tests under ThreadSanitizer: Tests/Sanitized, a package of
+#             four symlinked files (swift test --package-path Tests/Sanitized --sanitize=thread), so
+#             the sanitized build compiles those files only
 #   interop   the official Python SDK (google-genai, pinned) against our simulator over TLS:
 #             Tests/interop/sdk_turns.py, then Tests/interop/validate_frames.py on the frames
 #   run       the README's run command once (GEMINI_LIVE_RUN_ONCE=1 scripts/run.sh) on the
@@ -18,6 +22,7 @@
 #
 # Knobs for developers (ignored when CI=true: CI runs everything):
 #   GEMINI_LIVE_SKIP_DEPS=1  GEMINI_LIVE_SKIP_DESKTOP=1  GEMINI_LIVE_SKIP_INTEROP=1  GEMINI_LIVE_SKIP_BENCH=1
+#   GEMINI_LIVE_SKIP_TSAN=1
 # Other knobs:
 #   GEMINI_LIVE_SWIFT_TEST_ARGS="--filter LiveClientTests"   extra `swift test` arguments
 #   GEMINI_LIVE_BENCH_ARGS="--duration 0.5 --runs 1"         live-benchmark arguments
@@ -183,18 +188,21 @@ phase_desktop() {
     phase_note="bus + PipeWire$([ "${TEST_DESKTOP_WIREPLUMBER:-1}" = 1 ] && echo ' + WirePlumber')"
 }
 
-# The Swift test targets, run one target at a time: each target's tests run in parallel, but the
-# targets that start real daemons (dbus-daemon, PipeWire, the gateway) do not all load the two
-# cores at once, which would stretch the protocol timings the tests script.
-swift_targets=(LiveProtocolTests LiveSimulatorTests LiveClientTests DBusServiceTests GatewaySettingsTests SessionMachineTests
-               GatewayTests GeminiLiveCLITests AudioNodesTests)
-# Suites that stream real-time audio through PipeWire run on their own, after their target's other
-# suites: PipeWire has no realtime priority here, and suites running beside them cause xruns.
+# The Swift test targets, in groups: one `swift test` per group (one package plan, one test process,
+# its tests in parallel). The light targets share a run; the targets that start real daemons
+# (simulator connections with scripted timings, dbus-daemons and gateways, PipeWire) run one at a
+# time: all in one process, they load the two cores so much that the protocol timings the tests
+# script stretch past their limits (measured: 24 failures in one shared run, none apart).
+# ContinuityMeasurement only prints numbers and is off unless GEMINI_LIVE_MEASURE=1.
+swift_groups=("LiveProtocolTests|GatewaySettingsTests|SessionMachineTests|DBusServiceTests|GeminiLiveCLITests"
+              LiveSimulatorTests LiveClientTests GatewayTests AudioNodesTests)
+# Suites that stream real-time audio through PipeWire run on their own, after every other suite:
+# PipeWire has no realtime priority here, and suites running beside them cause xruns.
 realtime_suites=(GatewayTests.AudioSessionTests)
 
-swift_test_count() {  # the Swift tests run, summed over every `swift test` run of the log
+swift_test_count() {  # the Swift tests run, summed over every `swift test` run of the logs (TSan's too)
     local n total=0
-    for n in $(grep -ahoE 'Test run with [0-9]+ tests?' "$artifacts/swift-test.log" 2>/dev/null | grep -oE '[0-9]+'); do
+    for n in $(grep -ahoE 'Test run with [0-9]+ tests?' "$artifacts/swift-test.log" "$artifacts/tsan.log" 2>/dev/null | grep -oE '[0-9]+'); do
         total=$((total + n))
     done
     echo "$total"
@@ -205,17 +213,10 @@ phase_swift() {
     if [ -n "${GEMINI_LIVE_SWIFT_TEST_ARGS:-}" ]; then
         runs=("${GEMINI_LIVE_SWIFT_TEST_ARGS}")
     else
-        local target suite skips
-        for target in "${swift_targets[@]}"; do
-            skips=""
-            for suite in "${realtime_suites[@]}"; do
-                if [ "${suite%%.*}" = "$target" ]; then skips+=" --skip ^${suite//./\\.}/"; fi
-            done
-            runs+=("--filter ^$target\\.$skips")
-            for suite in "${realtime_suites[@]}"; do
-                if [ "${suite%%.*}" = "$target" ]; then runs+=("--filter ^${suite//./\\.}/"); fi
-            done
-        done
+        local group suite skips=""
+        for suite in "${realtime_suites[@]}"; do skips+=" --skip ^${suite//./\\.}/"; done
+        for group in "${swift_groups[@]}"; do runs+=("--filter ^($group)\\.$skips"); done
+        for suite in "${realtime_suites[@]}"; do runs+=("--filter ^${suite//./\\.}/"); done
     fi
     : > "$frames"
     : > "$artifacts/swift-test.log"
@@ -236,6 +237,17 @@ phase_swift() {
     failures=$(grep -acE '^✘ Test "[^"]*".* failed after' "$artifacts/swift-test.log" || true)
     phase_note="${total:-0} Swift tests in ${#runs[@]} run(s), ${failures:-0} failed"
     [ "$rc" -eq 124 ] && phase_note="timed out after ${swift_test_timeout}s"
+    return "$rc"
+}
+
+phase_tsan() {
+    local -a tsan_scratch=()
+    [ -n "$scratch" ] && tsan_scratch=(--scratch-path "$scratch/sanitized")
+    with_timeout "$swift_test_timeout" "${user_env[@]}" swift test --package-path "$root/Tests/Sanitized" \
+        "${tsan_scratch[@]}" --sanitize=thread 2>&1 | tee "$artifacts/tsan.log"
+    local rc=${PIPESTATUS[0]}
+    phase_note="$(grep -aoE 'Test run with [0-9]+ tests?' "$artifacts/tsan.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0) tests under TSan"
+    grep -aq 'ThreadSanitizer' "$artifacts/tsan.log" && { phase_note+=", ThreadSanitizer reported"; rc=1; }
     return "$rc"
 }
 
@@ -333,6 +345,8 @@ else
     record swift FAIL 0 "not run: the build failed"
 fi
 
+if skip_knob GEMINI_LIVE_SKIP_TSAN; then record tsan SKIP 0 "GEMINI_LIVE_SKIP_TSAN=1"; else run_phase tsan phase_tsan; fi
+
 # Interop builds the simulator product itself, so it runs even when another target failed.
 if skip_knob GEMINI_LIVE_SKIP_INTEROP; then
     record interop SKIP 0 "GEMINI_LIVE_SKIP_INTEROP=1"
@@ -362,7 +376,7 @@ done
 # One closing line counting every check: Swift tests (a failed Swift Testing test prints one
 # "✘ Test … failed" line), the official SDK's checks and the client-frame checks.
 swift_total=$(swift_test_count)
-swift_failed=$(grep -acE '^✘ Test "[^"]*".* failed after' "$artifacts/swift-test.log" 2>/dev/null || true)
+swift_failed=$(cat "$artifacts/swift-test.log" "$artifacts/tsan.log" 2>/dev/null | grep -acE '^✘ Test "[^"]*".* failed after' || true)
 passed=$(( ${swift_total:-0} - ${swift_failed:-0} ))
 failed_checks=$(( ${swift_failed:-0} + failed ))
 for log_file in "$artifacts/sdk-turns.log" "$artifacts/validate-frames.log"; do

@@ -14,7 +14,7 @@ public typealias DBusPropertySetter = @Sendable (DBusValue) async throws -> Void
 /// One interface of an exported object: its description plus the closures implementing it.
 ///
 /// ```swift
-/// var manager = ExportedInterface(try InterfaceDescription.parse(xml: xml, interface: "io.github.geminilive.Gateway1"))
+/// var manager = ExportedInterface(InterfaceTables.descriptions["io.github.geminilive.Gateway1"]!)  // generated from dbus/*.xml
 /// manager.onMethod("StartSession") { call in [DBusValue(try await gateway.start(call))] }
 /// manager.onProperty("Version") { .string("0.1.0") }
 /// ```

@@ -310,6 +310,7 @@ public final class GatewayService: Service, Sendable {
         var interface = ExportedInterface(try Self.description(GatewayConfiguration.managerInterface))
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
+        interface.onMethod("CheckService") { call in try await self.checkService(call) }
         interface.onMethod("ListAudioApplications") { _ in
             let applications = try await self.audioBackend().applications()
             return [
@@ -431,10 +432,10 @@ public final class GatewayService: Service, Sendable {
     }
 
     static func description(_ interface: String) throws -> InterfaceDescription {
-        guard let xml = InterfaceXML.files["\(interface).xml"] else {
-            throw DBusError.failed("The interface XML of \(interface) is not embedded.")
+        guard let description = InterfaceTables.descriptions[interface] else {
+            throw DBusError.failed("The interface \(interface) is not in dbus/*.xml.")
         }
-        return try InterfaceDescription.parse(xml: xml, interface: interface)
+        return description
     }
 }
 

@@ -147,6 +147,16 @@ public struct GatewaySettings: Sendable, Hashable {
         public static let jitterRange = 0...2000
     }
 
+    /// A daemon's session defaults: the built-in options (the model ``LiveModel/defaultID``), this
+    /// file's settings over them, and `model` (e.g. a command-line choice) over both.
+    public func sessionDefaults(model override: String?) -> SessionConfiguration {
+        var builtIn = SessionConfiguration()
+        builtIn.model = LiveModel.defaultID
+        var defaults = sessionDefaults(over: builtIn)
+        if let override { defaults.model = override }
+        return defaults
+    }
+
     /// The session defaults with this file's settings applied over `builtIn`.
     public func sessionDefaults(over builtIn: SessionConfiguration) -> SessionConfiguration {
         var configuration = builtIn

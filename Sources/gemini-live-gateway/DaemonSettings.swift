@@ -1,5 +1,5 @@
+import Gateway
 import GatewaySettings
-import LiveProtocol
 
 /// The daemon's command-line options that override the configuration file.
 struct CommandLineSettings: Sendable {
@@ -20,13 +20,9 @@ struct CommandLineSettings: Sendable {
 
     /// What the daemon runs with when the configuration file says `file`.
     func resolved(with file: GatewaySettings) -> DaemonSettings {
-        var builtIn = SessionConfiguration()
-        builtIn.model = LiveModel.defaultID
-        var defaults = file.sessionDefaults(over: builtIn)
-        if let defaultModel { defaults.model = defaultModel }
         let idle = exitWhenIdle ?? file.exitWhenIdle
         return DaemonSettings(
-            sessionDefaults: defaults, maxSessionsPerOwner: maxSessionsPerOwner,
+            sessionDefaults: file.sessionDefaults(model: defaultModel), maxSessionsPerOwner: maxSessionsPerOwner,
             endpoint: simulator ? nil : endpoint ?? file.endpoint.url,
             apiVersion: apiVersion ?? file.endpoint.apiVersion ?? "v1beta",
             keyFile: simulator ? nil : keyFile ?? file.keyFile,
@@ -38,7 +34,7 @@ struct CommandLineSettings: Sendable {
 /// defaults.
 struct DaemonSettings: Sendable, Hashable {
     /// Options of sessions that do not set them.
-    var sessionDefaults: SessionConfiguration
+    var sessionDefaults: SessionDefaults
     /// Open sessions one caller may have.
     var maxSessionsPerOwner: Int
     /// The Live endpoint's base URL; nil for the Gemini API (or the embedded simulator).

@@ -1,10 +1,7 @@
 import ArgumentParser
-import AudioNodes
 import Foundation
 import Gateway
 import GatewaySettings
-import LiveClient
-import LiveProtocol
 import LiveSimulator
 import Logging
 import ServiceLifecycle
@@ -48,7 +45,7 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "An extra CA certificate (PEM) to trust for the endpoint.")
     var caFile: String?
 
-    @Option(name: .customLong("default-model"), help: "The model of sessions that name none (default: \(LiveModel.defaultID)).")
+    @Option(name: .customLong("default-model"), help: "The model of sessions that name none (default: \(GatewayConfiguration.builtInModelID)).")
     var defaultModelOption: String?
 
     @Option(name: .customLong("max-sessions-per-owner"), help: "Open sessions one D-Bus client may have.")
@@ -75,7 +72,7 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             throw ValidationError("--simulator and --endpoint exclude each other: the simulator is the endpoint.")
         }
         guard maxSessionsPerOwner > 0 else { throw ValidationError("--max-sessions-per-owner must be at least 1") }
-        if let apiVersionOption, let problem = Self.apiVersionProblem(apiVersionOption, endpoint: endpoint, simulator: simulator) {
+        if let apiVersionOption, let problem = GatewayConfiguration.apiVersionProblem(apiVersionOption, endpoint: endpoint, simulator: simulator) {
             throw ValidationError("--api-version \(apiVersionOption): \(problem)")
         }
         if let exitWhenIdle, !GatewaySettings.exitWhenIdleRange.contains(exitWhenIdle) {
@@ -105,7 +102,7 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         }
         let apiVersion = settings.apiVersion
         let endpoint = settings.endpoint
-        if let problem = Self.apiVersionProblem(apiVersion, endpoint: endpoint, simulator: simulator) {
+        if let problem = GatewayConfiguration.apiVersionProblem(apiVersion, endpoint: endpoint, simulator: simulator) {
             logger.critical("Cannot use API version \(apiVersion): \(problem)")
             throw ExitCode.failure
         }
@@ -113,47 +110,31 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             let embedded = LiveSimulator(
                 configuration: SimulatorConfiguration(), logger: Logger(label: "gemini-live-simulator"))
             try await embedded.withRunning { address in
-                let endpoint = LiveEndpoint(baseURL: address.baseURL, apiVersion: apiVersion, credential: .none)
                 try await serve(
-                    client: LiveClientConfiguration(endpoint: endpoint), backend: "simulator \(address.baseURL)",
+                    GatewayConfiguration(
+                        simulatorAt: address.baseURL, apiVersion: settings.apiVersion,
+                        defaults: settings.sessionDefaults, maxSessionsPerOwner: settings.maxSessionsPerOwner),
                     settings: settings, file: file, logger: logger)
             }
             return
         }
-        let key: Secret?
+        let key: APIKeySource.LoadedKey?
         do {
-            let loaded = try await APIKeySource.load(
+            key = try await APIKeySource.load(
                 environment: environment, keyFile: settings.keyFile, secretService: SecretServiceKeySource(),
                 logger: logger)
-            if let loaded { logger.info("API key from \(loaded.origin)") }
-            key = loaded?.key
+            if let key { logger.info("API key from \(key.origin)") }
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
-        let liveEndpoint = LiveEndpoint(
-            baseURL: endpoint, apiVersion: apiVersion, credential: key.map(Credential.apiKey) ?? .none)
-        var client = LiveClientConfiguration(endpoint: liveEndpoint)
-        client.additionalTrustRoots = caFile.map { [$0] } ?? []
-        let backend = endpoint == nil ? "gemini-api \(LiveEndpoint.geminiBaseURL)" : "custom \(liveEndpoint.baseURL)"
-        if key == nil && endpoint == nil {
+        let configuration = GatewayConfiguration(
+            endpoint: settings.endpoint, apiVersion: settings.apiVersion, key: key, caFile: caFile,
+            defaults: settings.sessionDefaults, maxSessionsPerOwner: settings.maxSessionsPerOwner)
+        if !configuration.isConfigured {
             logger.warning("no API key configured: StartSession will answer NotConfigured until one is set")
         }
-        try await serve(
-            client: key == nil && endpoint == nil ? nil : client, backend: backend, settings: settings, file: file,
-            logger: logger)
-    }
-
-    /// Why `version` cannot serve Live sessions here, with the fix; nil when it can. The Gemini API
-    /// and the embedded simulator (which follows it) serve Live on v1beta and v1alpha only; a
-    /// custom `--endpoint` may use any version.
-    static func apiVersionProblem(_ version: String, endpoint: String?, simulator: Bool) -> String? {
-        if simulator {
-            guard !LiveEndpoint.geminiLiveVersions.contains(version) else { return nil }
-            return "the simulator serves Live on v1beta and v1alpha, like the Gemini API. Use --api-version v1beta."
-        }
-        let live = LiveEndpoint(baseURL: endpoint, apiVersion: version, credential: .none)
-        return live.apiVersionProblem.map { "\($0) (--api-version v1beta, or api_version in config.toml)" }
+        try await serve(configuration, settings: settings, file: file, logger: logger)
     }
 
     /// The options that override the configuration file.
@@ -165,19 +146,14 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     }
 
     private func serve(
-        client: LiveClientConfiguration?, backend: String, settings: DaemonSettings, file: ConfigurationFile,
-        logger: Logger
+        _ configuration: GatewayConfiguration, settings: DaemonSettings, file: ConfigurationFile, logger: Logger
     ) async throws {
-        var configuration = GatewayConfiguration(
-            client: client, defaults: settings.sessionDefaults, backend: backend,
-            maxSessionsPerOwner: settings.maxSessionsPerOwner)
+        var configuration = configuration
         configuration.exitWhenIdle = settings.exitWhenIdle
         configuration.resumptionStorePath = ResumptionStore.defaultPath(environment: ProcessInfo.processInfo.environment)
         if !noAudio {
-            var nodes = SessionAudio.Configuration()
-            if let chunk = settings.audio.chunkDuration { nodes.input.chunkDuration = chunk }
-            if let jitter = settings.audio.jitterTargetDepth { nodes.output.targetDepth = jitter }
-            configuration.audio = AudioConfiguration(nodes: nodes)
+            configuration.audio = AudioConfiguration(
+                chunkDuration: settings.audio.chunkDuration, jitterTargetDepth: settings.audio.jitterTargetDepth)
         }
         let gateway = GatewayService(configuration: configuration, logger: logger)
         let reloader = ConfigurationReloader(

@@ -123,7 +123,7 @@ struct CommandTests {
         }
     }
 
-    @Test("doctor checks the gateway, the endpoint and the model over the simulator's metadata endpoint")
+    @Test("doctor shows the gateway's CheckService: the endpoint, the key and the model over the simulator's metadata endpoint")
     func doctor() async throws {
         try await CLIHarness.with { cli in
             let result = try await cli.run("doctor", "--json")
@@ -145,12 +145,11 @@ struct CommandTests {
             #expect((model["detail"] as? String)?.contains("404") == true)
             #expect((model["fix"] as? String)?.contains("gemini-3.8-live") == true)
 
-            let keyFile = cli.bus.directory.appendingPathComponent("api-key")
-            try "secret-key-value".write(to: keyFile, atomically: true, encoding: .utf8)
-            chmod(keyFile.path, 0o644)
-            let loose = try await cli.run("doctor", "--key-file", keyFile.path)
-            #expect(loose.stdout.contains("chmod 600"), "\(loose.stdout)")
-            #expect(!loose.stdout.contains("secret-key-value") && !loose.stderr.contains("secret-key-value"))
+            // The key check is the gateway's (CheckService): the CLI reads no key file and takes no key option.
+            let key = try #require(checks.first { $0["name"] as? String == "API key" })
+            #expect((key["detail"] as? String)?.contains("needs no key") == true, "\(key)")
+            let keyFile = try await cli.run("doctor", "--key-file", "/nonexistent")
+            #expect(keyFile.status != 0 && keyFile.stderr.contains("--key-file"), "no --key-file option: \(keyFile.stderr)")
         }
     }
 }

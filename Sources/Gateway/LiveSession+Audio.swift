@@ -70,6 +70,7 @@ extension LiveSession {
             audio.samplesDropped += samples
             return
         }
+        guard admitInput(chunk) else { return }
         do {
             try await send(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), kept: true)
         } catch {
@@ -85,9 +86,10 @@ extension LiveSession {
     /// The input went quiet: sends `audioStreamEnd`, which the service takes only with its
     /// automatic activity detection (protocol §2.3).
     func endAudioStream() async {
-        guard configuration.automaticActivityDetection, state == .active else { return }
+        guard configuration.automaticActivityDetection, state == .active, !talk.muted, !talk.streamEnded else { return }
         do {
             try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            talk.streamEnded = true
             expectReply()
         } catch {
             return

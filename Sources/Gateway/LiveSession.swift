@@ -73,6 +73,8 @@ public actor LiveSession {
     var pendingToolCalls: [String: String] = [:]
     /// The nodes and the audio counters.
     var audio: SessionAudioState
+    /// Mute, manual activity, the activity indicator and the turn latencies (LiveSession+Activity).
+    var talk = SessionTalkState()
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
@@ -194,6 +196,7 @@ public actor LiveSession {
 
     func setState(_ new: SessionState) async {
         guard state != new else { return }
+        noteStateChange(from: state, to: new)
         state = new
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
     }
@@ -239,15 +242,18 @@ public actor LiveSession {
                 // The service cut its reply; what follows is a new reply.
                 droppingReply = false
                 audio.nodes?.flushVoice()
+                noteReplyCut()
                 await cutReply()
             }
             for part in content.modelTurn?.parts ?? [] where !droppingReply {
                 if let blob = part.inlineData, blob.mimeType.lowercased().hasPrefix("audio/") {
                     modelSpeaking = true
                     playVoice(blob, receivedAt: receivedAt, logger: logger)
+                    noteReplyContent(voice: true)
                 }
                 if let text = part.text, part.thought != true {
                     modelSpeaking = true
+                    noteReplyContent(voice: false)
                     await emit(.text(turn: turn, sequence: nextSequence(), text: text))
                 }
             }
@@ -288,6 +294,7 @@ public actor LiveSession {
             sequence = 0
             modelSpeaking = false
             droppingReply = false
+            noteTurnComplete()
             await emit(.turnComplete(turn: ended, reason: message.serverContent?.turnCompleteReason?.rawValue ?? ""))
             await emit(.propertiesChanged(["Turn", "Usage"]))
         } else if message.usageMetadata != nil {
@@ -311,6 +318,7 @@ public actor LiveSession {
         }
         try await send(.clientContent(.userText(text)), kept: true)
         droppingReply = false
+        noteTextTurn()
         expectReply()
     }
 
@@ -329,11 +337,14 @@ public actor LiveSession {
         audio.nodes?.flushVoice()
         if !configuration.automaticActivityDetection {
             try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            noteActivityStarted()
         }
         if modelSpeaking {
             droppingReply = true
+            noteReplyCut()
             await cutReply()
         } else if audible, turn > 0 {
+            noteReplyCut()
             await cutReply(of: turn - 1)
         }
     }
@@ -451,7 +462,7 @@ public actor LiveSession {
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency",
-    ]
+    ] + talkPropertyNames
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).
     public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
@@ -467,6 +478,7 @@ public actor LiveSession {
             "ResumptionHandle": .string(resumption.handle ?? ""),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+            .merging(talkPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

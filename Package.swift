@@ -252,6 +252,7 @@ let package = Package(
             name: "GeminiLiveCLITests",
             dependencies: [
                 "GeminiLiveCLI",
+                "AudioNodes",
                 "Gateway",
                 "DBusService",
                 "BusTestSupport",

@@ -82,7 +82,9 @@ struct Talk: AsyncParsableCommand {
             action: "StartSession")
         guard case .objectPath(let objectPath)? = reply.first else { throw CLIFailure("StartSession returned \(reply)") }
         let session = objectPath.rawValue
-        let controller = TalkController(client: client, session: session, pushToTalk: pushToTalk, status: status)
+        let controller = TalkController(
+            client: client, session: session, pushToTalk: pushToTalk, microphone: input ?? "the default microphone",
+            status: status)
         do {
             try await controller.prepare()
             try await controller.converse(keys: terminal.isRaw ? RawTerminal.keys() : nil, signals: signals)
@@ -102,6 +104,8 @@ actor TalkController {
     let client: GatewayClient
     let session: String
     let pushToTalk: Bool
+    /// What the header names as the input.
+    let microphone: String
     let statusLine: StatusLine
     private var status = TalkStatus()
     private var closed = false
@@ -109,8 +113,9 @@ actor TalkController {
     private var subscriptions: [SignalSubscription] = []
     private var gatewayWatch: NameOwnerWatch?
 
-    init(client: GatewayClient, session: String, pushToTalk: Bool, status: StatusLine) {
+    init(client: GatewayClient, session: String, pushToTalk: Bool, microphone: String, status: StatusLine) {
         self.client = client
+        self.microphone = microphone
         self.session = session
         self.pushToTalk = pushToTalk
         statusLine = status
@@ -143,10 +148,8 @@ actor TalkController {
         }
         status.apply(properties)
         let model = properties["Model"]?.as(String.self) ?? ""
-        let input = properties["InputNode"]?.as(String.self) ?? ""
-        Terminal.write(
-            renderer.styled { $0.dim("── talking with \(model) on \(session) (microphone node \(input)); Ctrl-C ends") } + "\n")
-        Terminal.standardError("gemini-live: talking on \(session)")
+        let header = "── talking with \(model) on \(session), hearing \(microphone); Ctrl-C ends"
+        Terminal.write(renderer.styled { $0.dim(header) } + "\n")
         statusLine.install()
         statusLine.show(status.line)
     }

@@ -129,6 +129,19 @@ struct TalkTests {
                 early.waitUntilExit()
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(!terminal.screen().contains("you [0]"), "\(terminal.screen())")
+                let listed = try await cli.bus.busctl(
+                    "call", "io.github.geminilive.Gateway1", "/io/github/geminilive/Gateway1", "io.github.geminilive.Gateway1", "ListSessions")
+                let path = try #require(
+                    listed.stdout.range(of: #"/io/github/geminilive/Gateway1/session/[0-9]+"#, options: .regularExpression)
+                        .map { String(listed.stdout[$0]) }, "\(listed.stdout)")
+                func seconds(_ property: String) async throws -> Double {
+                    let reply = try await cli.bus.busctl(
+                        "get-property", "io.github.geminilive.Gateway1", path, "io.github.geminilive.Gateway1.Session", property)
+                    return Double(reply.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+                }
+                let mutedSeconds = try await seconds("AudioMutedSeconds")
+                #expect(mutedSeconds > 1, "the microphone drained while muted and it was counted: \(mutedSeconds)")
+                #expect(try await seconds("AudioSentSeconds") == 0, "nothing was sent before Space")
 
                 try terminal.send("Space")
                 try await waitUntil("talking", seconds: 10) { terminal.screen().contains("talking: Space sends") }

@@ -23,7 +23,7 @@ extension LiveSession {
         lastCall = .now
         try requireManualActivity("StartActivity")
         guard !talk.activityOpen else { return }
-        try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())), kept: true)
+        try await sendRealtime(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
         noteActivityStarted()
     }
 
@@ -37,7 +37,7 @@ extension LiveSession {
                 GatewayError.invalidState,
                 "No activity is open: call StartActivity() when the user starts speaking, then EndActivity() when they stop.")
         }
-        try await send(.realtimeInput(RealtimeInput(activityEnd: EmptyObject())), kept: true)
+        try await sendRealtime(.realtimeInput(RealtimeInput(activityEnd: EmptyObject())))
         talk.activityOpen = false
         userTurnEnded(speechEndedAt: AudioClock.nanoseconds())
         expectReply()
@@ -50,7 +50,7 @@ extension LiveSession {
                 "\(method) needs a session with manual activity detection; this one lets the service detect speech. "
                     + "Start the session with \"vad\": {\"disabled\": true} (gemini-live start --vad-disabled, or gemini-live talk --push-to-talk).")
         }
-        guard state == .active || state == .reconnecting, closeCause == nil else {
+        guard state == .active || state == .reconnecting, link.closeCause == nil else {
             throw DBusError(GatewayError.invalidState, "The session is \(state.rawValue); it takes calls only while active.")
         }
     }
@@ -84,7 +84,7 @@ extension LiveSession {
         if let loud = talk.lastLoudAt { userTurnEnded(speechEndedAt: loud) }
         guard configuration.automaticActivityDetection, state == .active, !talk.streamEnded else { return }
         do {
-            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
             talk.streamEnded = true
             if spoke { expectReply() }
         } catch {
@@ -163,11 +163,25 @@ extension LiveSession {
         }
     }
 
-    /// The session's state changes from `old` to `new`: moving off an active connection counts as a reconnect.
-    func noteStateChange(from old: SessionState, to new: SessionState) {
+    /// The conversation decided `action`: reply content, a cut reply and the end of a turn move
+    /// the indicator and the latency meter.
+    func noteAction(_ action: ConversationMachine.Action) {
+        switch action {
+        case .playVoice: noteReplyContent(voice: true)
+        case .emit(.text): noteReplyContent(voice: false)
+        case .emit(.interrupted): noteReplyCut()
+        case .emit(.turnComplete): noteTurnComplete()
+        default: break
+        }
+    }
+
+    /// The session reported state `new`: moving off an active connection counts as a reconnect.
+    func noteStateReported(_ new: SessionState) {
+        let old = talk.reportedState
+        talk.reportedState = new
         guard old == .active, new == .reconnecting else { return }
         talk.reconnects += 1
-        if handover != nil {
+        if link.handover != nil {
             talk.lastReconnectCause = "go_away: the service announced the end of the connection; the session moved with its latest handle"
         } else if !lastError.isEmpty {
             talk.lastReconnectCause = lastError

@@ -65,14 +65,17 @@ extension LiveSession {
     func sendAudio(_ chunk: AudioChunk) async {
         let samples = chunk.sampleCount
         audio.samplesCaptured += samples
-        let holds = state == .reconnecting && configuration.sessionResumption
+        let holds = link.holdsInput
         guard state == .active || holds, closeCause == nil else {
             audio.samplesDropped += samples
             return
         }
         guard admitInput(chunk) else { return }
         do {
-            try await send(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), kept: true)
+            guard try await sendRealtime(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
+                audio.samplesDropped += samples
+                return
+            }
         } catch {
             audio.samplesDropped += samples
             return
@@ -88,8 +91,9 @@ extension LiveSession {
     func endAudioStream() async {
         guard configuration.automaticActivityDetection, state == .active, !talk.muted, !talk.streamEnded else { return }
         do {
-            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
             talk.streamEnded = true
+            conversation.userInput()
             expectReply()
         } catch {
             return
@@ -99,7 +103,7 @@ extension LiveSession {
     // MARK: Voice
 
     /// Queues the model's audio on the microphone (and the speaker stream).
-    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant, logger: Logger) {
+    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant) {
         audio.samplesReceived += blob.data.count / 2
         guard let nodes = audio.nodes else { return }
         blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }

@@ -30,6 +30,8 @@ struct SessionTalkState: Sendable {
     /// The voice frames played (microphone + speaker) at the clock's last look, and when they last grew.
     var framesPlayedSeen = 0
     var framesPlayedGrewAt = 0
+    /// The state the session last reported (to count moves off an active connection).
+    var reportedState: SessionState = .connecting
     /// Connections replaced after the first one: drops, stalls and goAway handovers.
     var reconnects = 0
     /// Why the last replacement happened ("" before the first).

@@ -265,6 +265,7 @@ let package = Package(
             name: "GeminiLiveCLITests",
             dependencies: [
                 "GeminiLiveCLI",
+                "AudioNodes",
                 "Gateway",
                 "DBusService",
                 "BusTestSupport",

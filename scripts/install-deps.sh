@@ -42,7 +42,8 @@ command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian-based system (no dp
 
 pkgs=(libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
       dbus-daemon dbus-bin libglib2.0-bin pipewire-bin wireplumber
-      sox espeak-ng openssl python3-gi python3-dbus gnome-keyring libsecret-tools)
+      sox espeak-ng openssl python3-gi python3-dbus gnome-keyring libsecret-tools
+      tmux)  # tmux: the CLI tests type into `gemini-live talk` and read its screen back
 command -v busctl >/dev/null 2>&1 || pkgs+=(systemd)
 [ "$bench" = 1 ] && pkgs+=(pipewire-alsa python3-pyaudio)
 

@@ -14,8 +14,10 @@ public final class SessionAudio: Sendable {
         public var output: VirtualMicrophone.Configuration
         /// Whether the session has an input node at all (false: it only speaks).
         public var capturesInput: Bool
-        /// Whether the voice also plays on the default speakers.
+        /// Whether the voice also plays on the default speakers (or on ``speakerTarget``).
         public var playsOnSpeakers: Bool
+        /// The `node.name` of the sink the speaker stream plays on; nil for the default speakers.
+        public var speakerTarget: String?
 
         /// The defaults: a virtual sink, the microphone, no speaker stream.
         public init(input: VirtualSink.Configuration = .init(), output: VirtualMicrophone.Configuration = .init(),
@@ -65,6 +67,7 @@ public final class SessionAudio: Sendable {
                 var playback = configuration.output
                 playback.mediaClass = "Stream/Output/Audio"
                 playback.autoconnect = true
+                playback.target = configuration.speakerTarget
                 speaker = try VirtualMicrophone(pipeWire: pipeWire, name: Self.speakerNodeName(session: id),
                                                 description: "Gemini Live voice (session \(id))",
                                                 configuration: playback, logger: logger)

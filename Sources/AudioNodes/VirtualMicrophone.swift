@@ -46,6 +46,9 @@ public final class VirtualMicrophone: @unchecked Sendable {
         /// Let the session manager link the node: for a playback stream (`Stream/Output/Audio`)
         /// that should play on the default speakers.
         public var autoconnect: Bool
+        /// With ``autoconnect``: the `node.name` (or object serial) of the sink to play on
+        /// (`target.object`); nil for the default speakers.
+        public var target: String?
 
         /// The defaults: 24 kHz, a 60 ms target, a 30 s buffer, idle after 250 ms, a microphone.
         public init(
@@ -55,9 +58,11 @@ public final class VirtualMicrophone: @unchecked Sendable {
             idleAfter: Duration = .milliseconds(250),
             mediaClass: String = "Audio/Source",
             nodeLatency: String = "1024/48000",
-            autoconnect: Bool = false
+            autoconnect: Bool = false,
+            target: String? = nil
         ) {
             self.autoconnect = autoconnect
+            self.target = target
             self.sampleRate = sampleRate
             self.targetDepth = targetDepth
             self.capacity = capacity
@@ -96,7 +101,8 @@ public final class VirtualMicrophone: @unchecked Sendable {
             idleNanos: Int(configuration.idleAfter.nanoseconds))
         let properties = NodeProperties.microphone(name: name, description: description, role: "Assistant",
                                                    mediaClass: configuration.mediaClass,
-                                                   latency: configuration.nodeLatency)
+                                                   latency: configuration.nodeLatency,
+                                                   target: configuration.autoconnect ? configuration.target : nil)
         let owner = Unmanaged.passUnretained(self).toOpaque()
         try pipeWire.withLock { () throws(AudioNodesError) in
             node = try StreamNode(

@@ -70,6 +70,7 @@ extension LiveSession {
             audio.samplesDropped += samples
             return
         }
+        guard admitInput(chunk) else { return }
         do {
             guard try await sendRealtime(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
                 audio.samplesDropped += samples
@@ -88,9 +89,10 @@ extension LiveSession {
     /// The input went quiet: sends `audioStreamEnd`, which the service takes only with its
     /// automatic activity detection (protocol §2.3).
     func endAudioStream() async {
-        guard configuration.automaticActivityDetection, state == .active else { return }
+        guard configuration.automaticActivityDetection, state == .active, !talk.muted, !talk.streamEnded else { return }
         do {
             try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            talk.streamEnded = true
             conversation.userInput()
             expectReply()
         } catch {

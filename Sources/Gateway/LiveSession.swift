@@ -47,6 +47,8 @@ public actor LiveSession {
     var audio: SessionAudioState
     /// The last problem, explained; empty when none.
     public internal(set) var lastError = ""
+    /// Mute, manual activity, the activity indicator and the turn latencies (LiveSession+Activity).
+    var talk = SessionTalkState()
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
@@ -178,7 +180,8 @@ public actor LiveSession {
     /// had not.
     @discardableResult
     func reportState() async -> Bool {
-        guard link.stateToReport() != nil else { return false }
+        guard let reported = link.stateToReport() else { return false }
+        noteStateReported(reported)
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
         return true
     }
@@ -186,6 +189,7 @@ public actor LiveSession {
     /// Carries out what the conversation decided, in order.
     func perform(_ actions: [ConversationMachine.Action], receivedAt: ContinuousClock.Instant) async {
         for action in actions {
+            noteAction(action)
             switch action {
             case .emit(let event): await emit(event)
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
@@ -283,6 +287,7 @@ public actor LiveSession {
             try await send(.clientContent(.userText(text)), kept: true)
         }
         conversation.userText()
+        noteTextTurn()
         expectReply()
     }
 
@@ -301,6 +306,7 @@ public actor LiveSession {
         await perform(conversation.interrupt(audible: audible), receivedAt: .now)
         if !configuration.automaticActivityDetection {
             try await sendRealtime(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            noteActivityStarted()
         }
     }
 
@@ -428,7 +434,7 @@ public actor LiveSession {
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency", "InputGate",
-    ]
+    ] + talkPropertyNames
 
     /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
     var inputGateDescription: String {
@@ -453,6 +459,7 @@ public actor LiveSession {
             "InputGate": .string(inputGateDescription),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+            .merging(talkPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

@@ -25,7 +25,7 @@ public struct SessionOptions: Sendable {
         "input_transcription": "b", "output_transcription": "b", "vad": "a{sv}", "activity_handling": "s",
         "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
-        "jitter_buffer_ms": "u",
+        "jitter_buffer_ms": "u", "voice_output": "s",
     ].merging(modelOptionKeys) { first, _ in first }
 
     static let vadKeys: Set<String> = [
@@ -119,6 +119,17 @@ public struct SessionOptions: Sendable {
             }
         }
         audio.playsOnSpeakers = try options.value("play_voice", as: Bool.self) ?? audio.playsOnSpeakers
+        if let output = try options.value("voice_output", as: String.self) {
+            guard !output.isEmpty else {
+                throw .invalidArgs(
+                    "Option \"voice_output\" must be \"default\" (the default speakers) or a sink's node name (see pw-cli ls Node), not empty")
+            }
+            guard try options.value("play_voice", as: Bool.self) != false else {
+                throw .invalidArgs("Option \"voice_output\" plays the voice on a sink; it contradicts \"play_voice\": false")
+            }
+            audio.playsOnSpeakers = true
+            audio.speakerTarget = output == "default" ? nil : output
+        }
         if let chunk = try options.value("audio_chunk_ms", as: UInt32.self) {
             guard (20...1000).contains(chunk) else {
                 throw .invalidArgs("Option \"audio_chunk_ms\" must be 20 to 1000 (milliseconds of input per message), got \(chunk)")

@@ -57,6 +57,12 @@ struct GatewayClient: Sendable {
         return value.unwrappingVariant
     }
 
+    /// Writes one property (`org.freedesktop.DBus.Properties.Set`); a D-Bus error becomes a ``CLIFailure``.
+    func setProperty(_ path: String, _ interface: String, _ name: String, _ value: DBusValue, action: String) async throws {
+        _ = try await call(
+            path, "org.freedesktop.DBus.Properties", "Set", [.string(interface), .string(name), .variant(value)], action: action)
+    }
+
     /// Reads every property of an interface.
     func properties(_ path: String, _ interface: String) async throws(DBusError) -> [String: DBusValue] {
         Self.stringKeyed(try await callRaw(path, "org.freedesktop.DBus.Properties", "GetAll", [.string(interface)]).first)

@@ -61,7 +61,8 @@ struct CommandTests {
             #expect(started.status == 0, "\(started.stderr)")
             let path = try #require(jsonLines(started.stdout).first?["session"] as? String)
             let watcher = try await cli.watch("--session", path)
-            _ = try await cli.run("say", "--session", path, #"call get_weather {"city": "Paris"}"#)
+            // The turn waits for the tool's answer, so say must not wait for its end.
+            _ = try await cli.run("say", "--no-wait", "--session", path, #"call get_weather {"city": "Paris"}"#)
             // The model waits for the tool's answer, so the turn stays open: stop the watcher once it showed the call.
             let shown = await eventually { watcher.stdout.contains("Paris") }
             let result = await watcher.stop()

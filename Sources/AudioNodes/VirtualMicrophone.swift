@@ -81,6 +81,8 @@ public final class VirtualMicrophone: @unchecked Sendable {
     private let lastProcessNanos = Atomic<Int>(0)
     private let turnFinished = Atomic<Bool>(true)
     private let largestCallbackFrames = Atomic<Int>(0)
+    /// The largest sample magnitude played since ``takePeak()`` last ran.
+    private let peakMagnitude = Atomic<Int>(0)
     // Realtime thread only.
     private var playing = false
 
@@ -133,6 +135,12 @@ public final class VirtualMicrophone: @unchecked Sendable {
     public var framesDropped: Int { droppedFrames.load(ordering: .relaxed) }
     /// Audio queued now, in milliseconds.
     public var bufferedMilliseconds: Int { ring.count * 1000 / configuration.sampleRate }
+    /// The largest sample magnitude (0…32768) played since the previous call, which resets it:
+    /// the level meter's peak.
+    public func takePeak() -> Int {
+        peakMagnitude.exchange(0, ordering: .relaxed)
+    }
+
     /// The largest buffer one process callback asked for, in frames (a measure of the quantum).
     public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
 
@@ -214,6 +222,10 @@ public final class VirtualMicrophone: @unchecked Sendable {
                 playing = false
                 if !finished { underrunCount.add(1, ordering: .relaxed) }
             }
+        }
+        if delivered > 0 {
+            let peak = samplePeak(samples.assumingMemoryBound(to: Int16.self), count: delivered)
+            if peak > peakMagnitude.load(ordering: .relaxed) { peakMagnitude.store(peak, ordering: .relaxed) }
         }
         if delivered < frames {
             (samples + 2 * delivered).initializeMemory(as: UInt8.self, repeating: 0, count: 2 * (frames - delivered))

@@ -101,6 +101,7 @@ extension LiveSession {
         audio.samplesReceived += blob.data.count / 2
         guard let nodes = audio.nodes else { return }
         blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }
+        noteVoiceQueued(bufferedMilliseconds: max(nodes.output.bufferedMilliseconds, nodes.speaker?.bufferedMilliseconds ?? 0))
         let elapsed = ContinuousClock.now - receivedAt
         audio.downlink.record(nanoseconds: Int(elapsed.components.seconds) * 1_000_000_000
             + Int(elapsed.components.attoseconds / 1_000_000_000))

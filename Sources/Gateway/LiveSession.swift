@@ -230,7 +230,8 @@ public actor LiveSession {
             linkFresh = false
         }
         if let content = message.serverContent {
-            if let transcript = content.inputTranscription, let text = transcript.text {
+            if let transcript = content.inputTranscription, let text = transcript.text,
+               await admitsInputTranscription(text) {
                 await emit(
                     .inputTranscription(
                         turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
@@ -253,6 +254,7 @@ public actor LiveSession {
             }
             if let transcript = content.outputTranscription, let text = transcript.text, !droppingReply {
                 modelSpeaking = true
+                rememberOutputTranscription(text)
                 await emit(
                     .outputTranscription(
                         turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
@@ -451,7 +453,7 @@ public actor LiveSession {
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency",
-    ]
+    ] + echoPropertyNames
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).
     public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
@@ -467,6 +469,7 @@ public actor LiveSession {
             "ResumptionHandle": .string(resumption.handle ?? ""),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+            .merging(echoPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

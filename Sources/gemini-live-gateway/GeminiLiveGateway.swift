@@ -156,6 +156,9 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             var nodes = SessionAudio.Configuration()
             if let chunk = settings.audio.chunkDuration { nodes.input.chunkDuration = chunk }
             if let jitter = settings.audio.jitterTargetDepth { nodes.output.targetDepth = jitter }
+            if let echo = settings.audio.echoCancel, let mode = EchoCancelMode(rawValue: echo.rawValue) {
+                nodes.echoCancel = mode
+            }
             configuration.audio = AudioConfiguration(nodes: nodes)
         }
         let gateway = GatewayService(configuration: configuration, logger: logger)

@@ -71,7 +71,7 @@ extension LiveSession {
             return
         }
         do {
-            try await send(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), kept: true)
+            try await send(.realtimeInput(.audio(.pcm(guarded(chunk).bytes, sampleRate: 16_000))), kept: true)
         } catch {
             audio.samplesDropped += samples
             return

@@ -1,14 +1,18 @@
 import AudioNodes
 import DBusService
+import Foundation
 
 extension LiveSession {
     // MARK: Echo cancellation
 
     /// The names of the echo and level properties.
-    static let echoPropertyNames = ["EchoCancel", "EchoCancelReason", "EchoTranscriptsSuppressed", "InputLevel", "OutputLevel"]
+    static let echoPropertyNames = [
+        "EchoCancel", "EchoCancelReason", "EchoGuardSeconds", "EchoTranscriptsSuppressed", "InputLevel", "OutputLevel",
+    ]
 
     /// What the gateway decided for the session's microphone (each time its nodes are made).
     func setEchoCancel(_ decision: EchoCancelDecision) async {
+        if decision.enabled { audio.echoGuard.arm() }
         guard audio.echoCancel != decision else { return }
         audio.echoCancel = decision
         await emit(.propertiesChanged(["EchoCancel", "EchoCancelReason"]))
@@ -38,6 +42,16 @@ extension LiveSession {
     /// The voice was queued: it plays for the buffered time from now.
     func noteVoiceQueued(bufferedMilliseconds: Int) {
         audio.echoFilter.voicePlays(until: .now + .milliseconds(bufferedMilliseconds))
+        audio.echoGuard.voiceQueued(atNanoseconds: AudioClock.nanoseconds())
+    }
+
+    /// The chunk as it is sent: silence of the same length while a fresh canceller converges
+    /// (see ``EchoConvergenceGuard``), counted in `EchoGuardSeconds`.
+    func guarded(_ chunk: AudioChunk) -> AudioChunk {
+        let duration = Duration.milliseconds(chunk.sampleCount * 1000 / 16_000)
+        guard audio.echoGuard.silences(capturedAt: chunk.capturedAt, duration: duration) else { return chunk }
+        audio.samplesGuarded += chunk.sampleCount
+        return AudioChunk(bytes: Data(count: chunk.bytes.count), capturedAt: chunk.capturedAt)
     }
 
     // MARK: Levels
@@ -58,6 +72,7 @@ extension LiveSession {
             "EchoCancel": .string(audio.echoCancel.state),
             "EchoCancelReason": .string(audio.echoCancel.reason),
             "EchoTranscriptsSuppressed": .uint32(UInt32(clamping: audio.echoTranscriptsSuppressed)),
+            "EchoGuardSeconds": .double(Double(audio.samplesGuarded) / 16_000),
             "InputLevel": .double(audio.levels.input),
             "OutputLevel": .double(audio.levels.output),
         ]

@@ -64,3 +64,32 @@ struct EchoTranscriptFilterTests {
         #expect(!filter.admits("the second answer", now: Self.at(8500)))
     }
 }
+
+@Suite("Echo convergence guard")
+struct EchoConvergenceGuardTests {
+    static let ms = 1_000_000
+
+    @Test("armed: the first voice opens the window; chunks overlapping it are silenced, later ones are not")
+    func window() {
+        var guardian = EchoConvergenceGuard(window: .milliseconds(600))
+        #expect(!guardian.silences(capturedAt: 1000 * Self.ms, duration: .milliseconds(100)))
+        guardian.arm()
+        guardian.voiceQueued(atNanoseconds: 1000 * Self.ms)
+        // Before the voice: the user's words pass.
+        #expect(!guardian.silences(capturedAt: 999 * Self.ms, duration: .milliseconds(100)))
+        #expect(guardian.silences(capturedAt: 1100 * Self.ms, duration: .milliseconds(100)))
+        #expect(guardian.silences(capturedAt: 1650 * Self.ms, duration: .milliseconds(100)))
+        #expect(!guardian.silences(capturedAt: 1750 * Self.ms, duration: .milliseconds(100)))
+        // A second reply does not reopen it; a chunk of unknown capture time is never touched.
+        guardian.voiceQueued(atNanoseconds: 5000 * Self.ms)
+        #expect(!guardian.silences(capturedAt: 5100 * Self.ms, duration: .milliseconds(100)))
+        #expect(!guardian.silences(capturedAt: 0, duration: .milliseconds(100)))
+    }
+
+    @Test("not armed (no fresh canceller): nothing is silenced")
+    func unarmed() {
+        var guardian = EchoConvergenceGuard()
+        guardian.voiceQueued(atNanoseconds: 1000 * Self.ms)
+        #expect(!guardian.silences(capturedAt: 1100 * Self.ms, duration: .milliseconds(100)))
+    }
+}

@@ -175,10 +175,12 @@ class Bench:
         interruptions = members.count("Interrupted")
         heard = members.count("InputTranscription")
         decision = str(self.prop(path, "EchoCancelReason"))
+        guarded = float(self.prop(path, "EchoGuardSeconds"))
         self.close(path)
         # One sentence was spoken; every further user turn the service saw was the model's voice.
         return {"turns": turns, "self_interruptions": interruptions, "user_turns_heard": heard,
-                "self_triggered_turns": max(0, heard - 1), "reason": decision}
+                "self_triggered_turns": max(0, heard - 1), "reason": decision,
+                "guard_seconds": round(guarded, 2)}
 
     def cancellation(self, mode: str) -> dict:
         path = self.start(mode, vad=False)

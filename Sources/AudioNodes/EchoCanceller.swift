@@ -65,7 +65,7 @@ public final class EchoCanceller: @unchecked Sendable {
         self.name = name
         self.configuration = configuration
         self.logger = logger
-        let arguments = Self.moduleArguments(prefix: name, configuration: configuration)
+        let arguments = Self.moduleArguments(prefix: name, configuration: configuration, remote: pipeWire.remoteName)
         module = try pipeWire.withLock { () throws(AudioNodesError) -> OpaquePointer in
             _ = try pipeWire.coreLocked()
             guard let module = pwshim_module_load(pipeWire.context, Self.moduleName, arguments) else {
@@ -119,7 +119,9 @@ public final class EchoCanceller: @unchecked Sendable {
     public static func sourceName(prefix: String) -> String { "\(prefix)-source" }
 
     /// The module's SPA-JSON arguments.
-    static func moduleArguments(prefix: String, configuration: Configuration) -> String {
+    /// `remote`: the daemon's socket when it is not the default (the module makes its own
+    /// connection, to the same daemon as the gateway's).
+    static func moduleArguments(prefix: String, configuration: Configuration, remote: String? = nil) -> String {
         var capture: [(String, String)] = [
             ("node.name", "\(prefix)-capture"),
             ("node.description", "Gemini Live echo canceller: microphone in"),
@@ -145,7 +147,8 @@ public final class EchoCanceller: @unchecked Sendable {
             ("webrtc.high_pass_filter", "true"),
             ("webrtc.noise_suppression", configuration.noiseSuppression ? "true" : "false"),
         ]
-        return "{ " + [
+        let connection = remote.map { ["remote.name = \(spaString($0))"] } ?? []
+        return "{ " + (connection + [
             "library.name = \(spaString(Self.engine))",
             "monitor.mode = true",
             "audio.rate = 48000",
@@ -155,7 +158,7 @@ public final class EchoCanceller: @unchecked Sendable {
             "capture.props = \(spaObject(capture + shared))",
             "sink.props = \(spaObject(reference + shared))",
             "source.props = \(spaObject(source + shared))",
-        ].joined(separator: " ") + " }"
+        ]).joined(separator: " ") + " }"
     }
 
     private static func spaObject(_ entries: [(String, String)]) -> String {

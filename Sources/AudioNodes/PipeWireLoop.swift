@@ -94,6 +94,9 @@ public final class PipeWireLoop: @unchecked Sendable {
         close()
     }
 
+    /// The daemon's socket this loop connects to (``Configuration/remote``), nil for the default.
+    var remoteName: String? { configuration.remote }
+
     /// The current connection state.
     public var connectionState: PipeWireConnectionState {
         state.withLock { $0 }

@@ -24,6 +24,9 @@ struct EchoCancellerArgumentsTests {
     func defaultsAndQuoting() {
         let arguments = EchoCanceller.moduleArguments(prefix: "p", configuration: .init())
         #expect(!arguments.contains("target.object"))
+        #expect(!arguments.contains("remote.name"))
+        #expect(EchoCanceller.moduleArguments(prefix: "p", configuration: .init(), remote: "/run/x/pipewire-0")
+            .contains("remote.name = \"/run/x/pipewire-0\""))
         #expect(EchoCanceller.spaString("a \"b\" \\c") == "\"a \\\"b\\\" \\\\c\"")
         let quoted = EchoCanceller.moduleArguments(prefix: "p", configuration: .init(microphone: "mic } x = \"y"))
         #expect(quoted.contains("target.object = \"mic } x = \\\"y\""))

@@ -18,6 +18,10 @@ struct EchoRoomTests {
             let room = desktop.scratch.appendingPathComponent("room").path
             try desktop.run(TestDesktop.root.path + "/scripts/echo-room.sh", ["up", room])
             defer { _ = try? desktop.run(TestDesktop.root.path + "/scripts/echo-room.sh", ["down", room]) }
+            try await waitUntil("WirePlumber to make the room's speakers and microphone the defaults") {
+                let defaults = try desktop.run("/usr/bin/pw-metadata", ["0"])
+                return defaults.contains("\"echo-room-speakers\"") && defaults.contains("\"echo-room-microphone\"")
+            }
             let socket = desktop.socket
             return try await G.with(simulator: SimulatorConfiguration(voice: .echo, pacing: VoicePacing()), configure: {
                 $0.audio = AudioConfiguration(pipeWire: .init(remote: socket))
@@ -59,8 +63,8 @@ struct EchoRoomTests {
     func cancelled() async throws {
         try await Self.withRoom { desktop, gateway in
             let path = try await Self.start(gateway, echoCancel: "auto")
-            #expect(try await gateway.sessionString(path, "EchoCancel") == "on")
             let reason = try #require(try await gateway.sessionString(path, "EchoCancelReason"))
+            #expect(try await gateway.sessionString(path, "EchoCancel") == "on", "\(reason)")
             #expect(reason.contains("Echo room microphone") && reason.contains("Echo room speakers"), "\(reason)")
             let nodes = try desktop.nodes()
             let source = try #require(nodes.first { $0.key.hasPrefix("gemini-live-echo-") && $0.key.hasSuffix("-source") })

@@ -219,6 +219,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SessionMachineTests",
+            dependencies: ["Gateway", "LiveClient", "LiveProtocol"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway",

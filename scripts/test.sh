@@ -190,7 +190,7 @@ phase_desktop() {
 # The Swift test targets, run one target at a time: each target's tests run in parallel, but the
 # targets that start real daemons (dbus-daemon, PipeWire, the gateway) do not all load the two
 # cores at once, which would stretch the protocol timings the tests script.
-swift_targets=(LiveProtocolTests LiveSimulatorTests LiveClientTests DBusServiceTests GatewaySettingsTests
+swift_targets=(LiveProtocolTests LiveSimulatorTests LiveClientTests DBusServiceTests GatewaySettingsTests SessionMachineTests
                GatewayTests GeminiLiveCLITests AudioNodesTests)
 # Suites that stream real-time audio through PipeWire run on their own, after their target's other
 # suites: PipeWire has no realtime priority here, and suites running beside them cause xruns.

@@ -65,13 +65,16 @@ extension LiveSession {
     func sendAudio(_ chunk: AudioChunk) async {
         let samples = chunk.sampleCount
         audio.samplesCaptured += samples
-        let holds = state == .reconnecting && configuration.sessionResumption
+        let holds = link.holdsInput
         guard state == .active || holds, closeCause == nil else {
             audio.samplesDropped += samples
             return
         }
         do {
-            try await send(.realtimeInput(.audio(.pcm(guarded(chunk).bytes, sampleRate: 16_000))), kept: true)
+            guard try await sendRealtime(.realtimeInput(.audio(.pcm(guarded(chunk).bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
+                audio.samplesDropped += samples
+                return
+            }
         } catch {
             audio.samplesDropped += samples
             return
@@ -87,7 +90,8 @@ extension LiveSession {
     func endAudioStream() async {
         guard configuration.automaticActivityDetection, state == .active else { return }
         do {
-            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            conversation.userInput()
             expectReply()
         } catch {
             return
@@ -97,7 +101,7 @@ extension LiveSession {
     // MARK: Voice
 
     /// Queues the model's audio on the microphone (and the speaker stream).
-    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant, logger: Logger) {
+    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant) {
         audio.samplesReceived += blob.data.count / 2
         guard let nodes = audio.nodes else { return }
         blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }

@@ -34,6 +34,20 @@ extension LiveSession {
         return true
     }
 
+    /// Whether an event the conversation emits goes out: input transcription that repeats the
+    /// model's own words while its voice plays does not; output transcription is remembered.
+    func passesEchoFilter(_ event: SessionEvent) async -> Bool {
+        switch event {
+        case .inputTranscription(_, _, let text, _):
+            return await admitsInputTranscription(text)
+        case .outputTranscription(_, _, let text, _):
+            rememberOutputTranscription(text)
+            return true
+        default:
+            return true
+        }
+    }
+
     /// The model's output transcription, remembered to recognise it coming back.
     func rememberOutputTranscription(_ text: String) {
         audio.echoFilter.heardOutput(text, now: .now)

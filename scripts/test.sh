@@ -18,11 +18,14 @@
 #             private bus, with no API key: the gateway with its offline simulator
 #   bench     swift build -c release --product live-benchmark, run briefly (figures printed,
 #             never asserted)
+#   echo      scripts/bench-echo.sh --seconds 8: echo cancellation in the virtual room, on and
+#             off (ERLE, self-interruptions, near end in double talk; printed, never asserted:
+#             the phase fails only when the script cannot run)
 # Then a summary; the exit status is non-zero when any phase failed.
 #
 # Knobs for developers (ignored when CI=true: CI runs everything):
 #   GEMINI_LIVE_SKIP_DEPS=1  GEMINI_LIVE_SKIP_DESKTOP=1  GEMINI_LIVE_SKIP_INTEROP=1  GEMINI_LIVE_SKIP_BENCH=1
-#   GEMINI_LIVE_SKIP_TSAN=1
+#   GEMINI_LIVE_SKIP_TSAN=1  GEMINI_LIVE_SKIP_ECHO=1
 # Other knobs:
 #   GEMINI_LIVE_SWIFT_TEST_ARGS="--filter LiveClientTests"   extra `swift test` arguments
 #   GEMINI_LIVE_BENCH_ARGS="--duration 0.5 --runs 1"         live-benchmark arguments
@@ -332,6 +335,15 @@ phase_bench() {
     return "$rc"
 }
 
+phase_echo() {
+    # Its own desktop and room; the debug binaries the build phase made.
+    with_timeout 400 "${user_env[@]}" "$root/scripts/bench-echo.sh" --skip-build --seconds 8 \
+        ${scratch:+--scratch-path "$scratch"} --out "$artifacts/echo.json" 2>&1 | tee "$artifacts/echo.txt"
+    local rc=${PIPESTATUS[0]}
+    phase_note="figures in $artifacts/echo.json (not asserted)"
+    return "$rc"
+}
+
 if skip_knob GEMINI_LIVE_SKIP_DEPS; then record deps SKIP 0 "GEMINI_LIVE_SKIP_DEPS=1"; else run_phase deps phase_deps; fi
 
 run_phase build phase_build
@@ -363,6 +375,14 @@ else
 fi
 
 cleanup   # stop the desktop before the release build: nothing below needs it
+
+if skip_knob GEMINI_LIVE_SKIP_ECHO; then
+    record echo SKIP 0 "GEMINI_LIVE_SKIP_ECHO=1"
+elif [ "$build_ok" != PASS ]; then
+    record echo FAIL 0 "not run: the build failed"
+else
+    run_phase echo phase_echo
+fi
 
 if skip_knob GEMINI_LIVE_SKIP_BENCH; then record bench SKIP 0 "GEMINI_LIVE_SKIP_BENCH=1"; else run_phase bench phase_bench; fi
 

@@ -18,14 +18,19 @@ public final class SessionAudio: Sendable {
         public var playsOnSpeakers: Bool
         /// The `node.name` of the sink the speaker stream plays on; nil for the default speakers.
         public var speakerTarget: String?
+        /// Whether a microphone input goes through the echo canceller (the gateway decides).
+        public var echoCancel: EchoCancelMode
 
         /// The defaults: a virtual sink, the microphone, no speaker stream.
         public init(input: VirtualSink.Configuration = .init(), output: VirtualMicrophone.Configuration = .init(),
-                    capturesInput: Bool = true, playsOnSpeakers: Bool = false) {
+                    capturesInput: Bool = true, playsOnSpeakers: Bool = false, speakerTarget: String? = nil,
+                    echoCancel: EchoCancelMode = .auto) {
             self.input = input
             self.output = output
             self.capturesInput = capturesInput
             self.playsOnSpeakers = playsOnSpeakers
+            self.speakerTarget = speakerTarget
+            self.echoCancel = echoCancel
         }
     }
 
@@ -96,6 +101,18 @@ public final class SessionAudio: Sendable {
     public func flushVoice() {
         output.flush()
         speaker?.flush()
+    }
+
+    /// The loudest input sample since the last call (0…32768), or nil without an input node.
+    /// Reading resets it; see ``VirtualSink/takePeak()``.
+    public func takeInputPeak() -> Int? {
+        input?.takePeak()
+    }
+
+    /// The loudest voice sample played since the last call (0…32768), on the microphone or the
+    /// speaker stream, whichever is louder. Reading resets it.
+    public func takeOutputPeak() -> Int {
+        max(output.takePeak(), speaker?.takePeak() ?? 0)
     }
 
     /// Removes every node. Idempotent.

@@ -82,6 +82,8 @@ public final class VirtualMicrophone: @unchecked Sendable {
 
     // Shared with the realtime thread.
     private let largestCallbackFrames = Atomic<Int>(0)
+    /// The largest sample magnitude played since ``takePeak()`` last ran.
+    private let peakMagnitude = Atomic<Int>(0)
 
     /// The stream the realtime callback uses (a `pw_stream *` bit pattern, 0 when none).
     private let realtimeStream = Atomic<UInt>(0)
@@ -133,6 +135,12 @@ public final class VirtualMicrophone: @unchecked Sendable {
     public var framesDropped: Int { jitter.dropped }
     /// Audio queued now, in milliseconds.
     public var bufferedMilliseconds: Int { jitter.count * 1000 / configuration.sampleRate }
+    /// The largest sample magnitude (0…32768) played since the previous call, which resets it:
+    /// the level meter's peak.
+    public func takePeak() -> Int {
+        peakMagnitude.exchange(0, ordering: .relaxed)
+    }
+
     /// The largest buffer one process callback asked for, in frames (a measure of the quantum).
     public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
 
@@ -186,7 +194,11 @@ public final class VirtualMicrophone: @unchecked Sendable {
         if frames > largestCallbackFrames.load(ordering: .relaxed) {
             largestCallbackFrames.store(frames, ordering: .relaxed)
         }
-        _ = jitter.fill(samples, frames: frames, now: now)
+        let delivered = jitter.fill(samples, frames: frames, now: now)
+        if delivered > 0 {
+            let peak = samplePeak(samples.assumingMemoryBound(to: Int16.self), count: delivered)
+            if peak > peakMagnitude.load(ordering: .relaxed) { peakMagnitude.store(peak, ordering: .relaxed) }
+        }
         chunk.pointee.offset = 0
         chunk.pointee.stride = 2
         chunk.pointee.size = UInt32(2 * frames)

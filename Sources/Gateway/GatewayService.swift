@@ -388,7 +388,7 @@ public final class GatewayService: Service, Sendable {
         }
         for name in LiveSession.propertyNames {
             let get: DBusPropertyGetter = { [weak session] in
-                guard let session, let value = await session.propertyValues([name])[name] else {
+                guard let session, let value = await session.readProperty(name) else {
                     throw DBusError(GatewayError.notFound, "The session is gone.")
                 }
                 return value

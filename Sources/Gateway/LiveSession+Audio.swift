@@ -72,7 +72,7 @@ extension LiveSession {
         }
         guard admitInput(chunk) else { return }
         do {
-            guard try await sendRealtime(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
+            guard try await sendRealtime(.realtimeInput(.audio(.pcm(guarded(chunk).bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
                 audio.samplesDropped += samples
                 return
             }
@@ -107,6 +107,7 @@ extension LiveSession {
         audio.samplesReceived += blob.data.count / 2
         guard let nodes = audio.nodes else { return }
         blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }
+        noteVoiceQueued(bufferedMilliseconds: max(nodes.output.bufferedMilliseconds, nodes.speaker?.bufferedMilliseconds ?? 0))
         let elapsed = ContinuousClock.now - receivedAt
         audio.downlink.record(nanoseconds: Int(elapsed.components.seconds) * 1_000_000_000
             + Int(elapsed.components.attoseconds / 1_000_000_000))

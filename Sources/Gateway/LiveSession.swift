@@ -191,7 +191,7 @@ public actor LiveSession {
         for action in actions {
             noteAction(action)
             switch action {
-            case .emit(let event): await emit(event)
+            case .emit(let event): if await passesEchoFilter(event) { await emit(event) }
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
             case .flushVoice: audio.nodes?.flushVoice()
             case .finishVoiceTurn: audio.nodes?.finishVoiceTurn()
@@ -434,7 +434,7 @@ public actor LiveSession {
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency", "InputGate",
-    ] + talkPropertyNames
+    ] + talkPropertyNames + echoPropertyNames
 
     /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
     var inputGateDescription: String {
@@ -460,6 +460,7 @@ public actor LiveSession {
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
             .merging(talkPropertyValues()) { $1 }
+            .merging(echoPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

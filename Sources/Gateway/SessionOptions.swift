@@ -25,7 +25,7 @@ public struct SessionOptions: Sendable {
         "input_transcription": "b", "output_transcription": "b", "vad": "a{sv}", "activity_handling": "s",
         "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
-        "jitter_buffer_ms": "u", "voice_output": "s",
+        "jitter_buffer_ms": "u", "voice_output": "s", "echo_cancel": "s",
     ].merging(modelOptionKeys) { first, _ in first }
 
     static let vadKeys: Set<String> = [
@@ -135,6 +135,13 @@ public struct SessionOptions: Sendable {
                 throw .invalidArgs("Option \"audio_chunk_ms\" must be 20 to 1000 (milliseconds of input per message), got \(chunk)")
             }
             audio.input.chunkDuration = .milliseconds(Int(chunk))
+        }
+        if let echo = try options.value("echo_cancel", as: String.self) {
+            guard let mode = EchoCancelMode(rawValue: echo) else {
+                throw .invalidArgs(
+                    "Option \"echo_cancel\" must be \"auto\" (cancel the speakers' echo when a microphone can hear them), \"on\" or \"off\", got \"\(echo)\"")
+            }
+            audio.echoCancel = mode
         }
         if let jitter = try options.value("jitter_buffer_ms", as: UInt32.self) {
             guard jitter <= 2000 else {

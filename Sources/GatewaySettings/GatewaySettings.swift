@@ -27,6 +27,7 @@ import LiveProtocol
 /// [audio]
 /// chunk_ms = 100
 /// jitter_ms = 60
+/// echo_cancel = "auto"
 /// ```
 public struct GatewaySettings: Sendable, Hashable {
     /// The model of sessions that name none.
@@ -135,10 +136,25 @@ public struct GatewaySettings: Sendable, Hashable {
         /// starts (`jitter_ms`, 0 … 2000 ms; built-in default 60 ms).
         public var jitterTargetDepth: Duration?
 
+        /// Whether sessions' microphones go through the echo canceller unless they say
+        /// (`echo_cancel`: "auto", "on" or "off"; built-in default "auto").
+        public var echoCancel: EchoCancel?
+
+        /// The values of `echo_cancel`, as the `echo_cancel` StartSession option takes them.
+        public enum EchoCancel: String, Sendable, Hashable, CaseIterable {
+            /// When a microphone can hear speakers that play the voice.
+            case auto
+            /// Whenever there is a microphone and a sink.
+            case on
+            /// Never.
+            case off
+        }
+
         /// Audio settings; `nil` leaves a size to the built-in default.
-        public init(chunkDuration: Duration? = nil, jitterTargetDepth: Duration? = nil) {
+        public init(chunkDuration: Duration? = nil, jitterTargetDepth: Duration? = nil, echoCancel: EchoCancel? = nil) {
             self.chunkDuration = chunkDuration
             self.jitterTargetDepth = jitterTargetDepth
+            self.echoCancel = echoCancel
         }
 
         /// Allowed `chunk_ms`, in milliseconds.

@@ -62,7 +62,14 @@ struct SettingsParser {
         }
 
         if let audio = try table(root, "audio") {
-            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_ms"])
+            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_ms", "echo_cancel"])
+            if let text = try nonEmptyString(audio, "echo_cancel", table: "audio", example: "\"auto\"") {
+                guard let mode = GatewaySettings.Audio.EchoCancel(rawValue: text.lowercased()) else {
+                    throw failure("audio", "echo_cancel", "must be \"auto\", \"on\" or \"off\", got \"\(text)\"",
+                                  fix: "write echo_cancel = \"auto\" (cancel the speakers' echo when a microphone hears them), \"on\" or \"off\"")
+                }
+                settings.audio.echoCancel = mode
+            }
             settings.audio.chunkDuration = try integer(
                 audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange, example: 100
             ).map { .milliseconds($0) }

@@ -58,6 +58,7 @@ struct DaemonSettings: Sendable, Hashable {
         if exitWhenIdle != running.exitWhenIdle { names.append("exit_when_idle_s") }
         if audio.chunkDuration != running.audio.chunkDuration { names.append("audio.chunk_ms") }
         if audio.jitterTargetDepth != running.audio.jitterTargetDepth { names.append("audio.jitter_ms") }
+        if audio.echoCancel != running.audio.echoCancel { names.append("audio.echo_cancel") }
         return names
     }
 }

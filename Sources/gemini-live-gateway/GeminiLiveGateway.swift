@@ -153,7 +153,8 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         configuration.resumptionStorePath = ResumptionStore.defaultPath(environment: ProcessInfo.processInfo.environment)
         if !noAudio {
             configuration.audio = AudioConfiguration(
-                chunkDuration: settings.audio.chunkDuration, jitterTargetDepth: settings.audio.jitterTargetDepth)
+                chunkDuration: settings.audio.chunkDuration, jitterTargetDepth: settings.audio.jitterTargetDepth,
+                echoCancel: settings.audio.echoCancel?.rawValue)
         }
         let gateway = GatewayService(configuration: configuration, logger: logger)
         let reloader = ConfigurationReloader(

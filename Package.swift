@@ -137,6 +137,27 @@ let package = Package(
             plugins: ["EmbedInterfaceXML"]
         ),
 
+        // MARK: Local Live endpoint (above Gateway: it serves the Live protocol to local clients)
+        .target(
+            name: "LocalEndpoint",
+            dependencies: [
+                "Gateway",
+                "DBusService",
+                "LiveProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "GeminiLiveGateway",
@@ -144,6 +165,7 @@ let package = Package(
                 "AudioNodes",
                 "Gateway",
                 "GatewaySettings",
+                "LocalEndpoint",
                 "LiveClient",
                 "LiveProtocol",
                 "LiveSimulator",

@@ -29,6 +29,8 @@ public final class GatewayService: Service, Sendable {
     let adjustable: Mutex<Adjustable>
     /// StartSession calls in flight and the idle timer's state.
     let activity = Mutex(Activity())
+    /// Where the local Live endpoint listens, once it does (`GetLiveEndpoint`).
+    let liveEndpoint = Mutex<LiveEndpointInfo?>(nil)
 
     struct Registry {
         var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
@@ -107,7 +109,7 @@ public final class GatewayService: Service, Sendable {
         let path = registry.withLock { registry in registry.sessions.first { $0.session === session }?.path }
         guard let path else { return }
         var watch: NameOwnerWatch?
-        if session.detachedUserID == nil {
+        if session.detachedUserID == nil, session.relay == nil {
             do {
                 watch = try await bus.watchNameOwner(session.owner)
             } catch {
@@ -280,7 +282,7 @@ public final class GatewayService: Service, Sendable {
         return (id, try DBusObjectPath("\(GatewayConfiguration.managerPath)/session/\(id)"))
     }
 
-    private func sessionPaths() -> DBusValue {
+    func sessionPaths() -> DBusValue {
         .array(element: .objectPath, registry.withLock { $0.sessions.map { DBusValue.objectPath($0.path) } })
     }
 
@@ -310,6 +312,7 @@ public final class GatewayService: Service, Sendable {
         var interface = ExportedInterface(try Self.description(GatewayConfiguration.managerInterface))
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
+        interface.onMethod("GetLiveEndpoint") { call in try await self.liveEndpointReply(call) }
         interface.onMethod("ListAudioApplications") { _ in
             let applications = try await self.audioBackend().applications()
             return [

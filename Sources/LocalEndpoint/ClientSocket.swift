@@ -41,6 +41,14 @@ final class ClientSocket: Sendable {
         state.withLock { $0.withheld += 1 }
     }
 
+    /// Returns once the connection was closed, or after `timeout`.
+    func waitUntilClosed(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while !isClosed, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Closes the connection with `code` and `reason`; only the first close counts.
     func close(code: UInt16, reason: String) async {
         let first = state.withLock { state in

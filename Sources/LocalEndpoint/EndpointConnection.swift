@@ -65,6 +65,9 @@ struct EndpointConnection: Sendable {
             session = try await gateway.openEndpointSession(setup: setup, endpoint: endpoint, client: transport, relay: relay)
         } catch {
             logger.notice("endpoint session did not start: \(error.message)")
+            // The session closes the client itself with the service's code and reason as it ends;
+            // this close is the fallback should it not within a moment.
+            await socket.waitUntilClosed(timeout: .seconds(2))
             await socket.close(code: 1011, reason: PreflightClose.truncated("gateway: \(error.message)"))
             return
         }

@@ -271,6 +271,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LocalEndpointTests",
+            dependencies: [
+                "LocalEndpoint",
+                "LiveProtocol",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "GatewaySettingsTests",
             dependencies: ["GatewaySettings"],
             swiftSettings: strict

@@ -189,6 +189,7 @@ phase_desktop() {
 # targets that start real daemons (dbus-daemon, PipeWire, the gateway) do not all load the two
 # cores at once, which would stretch the protocol timings the tests script.
 swift_targets=(LiveProtocolTests LiveSimulatorTests LiveClientTests DBusServiceTests GatewaySettingsTests SessionMachineTests
+               LocalEndpointTests
                GatewayTests GeminiLiveCLITests AudioNodesTests)
 # Suites that stream real-time audio through PipeWire run on their own, after their target's other
 # suites: PipeWire has no realtime priority here, and suites running beside them cause xruns.

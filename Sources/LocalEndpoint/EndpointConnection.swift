@@ -80,28 +80,27 @@ struct EndpointConnection: Sendable {
 
     // MARK: Steps
 
-    /// Waits for the client's first frame (so the close cannot race its upgrade), then closes.
+    /// Waits for the client's first frame (so the close cannot race its upgrade; at most a
+    /// second), then closes with `code` and `reason`.
     private func refuseAfterFirstFrame(
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, socket: ClientSocket, code: UInt16, reason: String
     ) async {
-        _ = await firstMessage(&messages, socket: socket, timeout: .seconds(1))
+        _ = await firstMessage(&messages, socket: socket, timeout: .seconds(1), closingWith: (code, reason))
         await socket.close(code: code, reason: reason)
     }
 
-    /// The client's first message as text; nil when none came in time (the client was closed)
-    /// or the connection ended.
+    /// The client's first message as text; nil when none came within `timeout` (the client is
+    /// then closed with `closingWith`, by default the gateway's "no setup") or the connection ended.
     private func firstMessage(
-        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, socket: ClientSocket, timeout: Duration? = nil
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, socket: ClientSocket, timeout: Duration? = nil,
+        closingWith close: (code: UInt16, reason: String)? = nil
     ) async -> String? {
         let limit = timeout ?? configuration.setupTimeout
+        let timeoutClose =
+            close ?? (1008, "gateway: no setup within \(limit.components.seconds) s; send {\"setup\": {…}} first")
         let timer = Task {
             try await Task.sleep(for: limit)
-            if timeout == nil {
-                await socket.close(
-                    code: 1008, reason: "gateway: no setup within \(limit.components.seconds) s; send {\"setup\": {…}} first")
-            } else {
-                await socket.close(code: 1000, reason: "")
-            }
+            await socket.close(code: timeoutClose.code, reason: timeoutClose.reason)
         }
         defer { timer.cancel() }
         do {

@@ -396,6 +396,8 @@ public final class GatewayService: Service, Sendable {
             (member, arguments) = ("Text", [.uint64(turn), .uint64(sequence), .string(text)])
         case .generationComplete(let turn):
             (member, arguments) = ("GenerationComplete", [.uint64(turn)])
+        case .utteranceComplete(let turn, let utterance, let requestComplete):
+            (member, arguments) = ("UtteranceComplete", [.uint64(turn), .uint32(utterance), .boolean(requestComplete)])
         case .turnComplete(let turn, let reason):
             (member, arguments) = ("TurnComplete", [.uint64(turn), .string(reason)])
         case .interrupted(let turn):

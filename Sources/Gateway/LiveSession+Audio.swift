@@ -71,7 +71,10 @@ extension LiveSession {
             return
         }
         do {
-            try await send(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), kept: true)
+            guard try await sendRealtime(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
+                audio.samplesDropped += samples
+                return
+            }
         } catch {
             audio.samplesDropped += samples
             return
@@ -87,7 +90,7 @@ extension LiveSession {
     func endAudioStream() async {
         guard configuration.automaticActivityDetection, state == .active else { return }
         do {
-            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
             conversation.userInput()
             expectReply()
         } catch {

@@ -67,14 +67,22 @@ extension LiveSession {
                     "The client answered tool call(s) \(unknown.joined(separator: ", ")), which are no longer pending (cancelled when the session moved to a new connection, or never made); the answer was not sent.")
             }
         }
-        let kept: Bool
-        switch message {
-        case .toolResponse: kept = false
-        default: kept = true
-        }
         let holding = link.holdsInput
+        let gated = conversation.gatesRealtimeInput
         do {
-            try await send(message, kept: kept)
+            switch message {
+            case .realtimeInput(let input):
+                // Through the tool-call input gate: held while a blocking call is pending.
+                let samples = input.audio.map { $0.data.count / 2 } ?? 0
+                guard try await sendRealtime(message, samples: samples, kept: true) else {
+                    return await notSent(
+                        "Realtime input from the local client was dropped: a blocking tool call is pending and the held input reached its bound; answer tool calls promptly.")
+                }
+            case .toolResponse:
+                try await send(message)
+            default:
+                try await send(message, kept: true)
+            }
         } catch {
             return await notSent("A frame from the local client could not be sent: \(error.message)")
         }
@@ -89,13 +97,20 @@ extension LiveSession {
             }
         case .toolResponse(let response):
             for answer in response.functionResponses {
-                if let id = answer.id { conversation.answered(id, willContinue: answer.willContinue == true) }
+                await perform(conversation.answered(answer, willContinue: answer.willContinue == true), receivedAt: .now)
             }
             expectReply()
         case .setup, .contextUpdate:
             break
         }
-        return holding && kept ? .held : .sent
+        if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
+        if case .realtimeInput = message, gated { return .held }
+        return holding && !isToolResponse(message) ? .held : .sent
+    }
+
+    private func isToolResponse(_ message: ClientMessage) -> Bool {
+        if case .toolResponse = message { return true }
+        return false
     }
 
     private func refuse(_ close: PreflightClose, explanation: String) async -> ClientFrameOutcome {

@@ -43,8 +43,8 @@ public actor LiveSession {
     /// The run loop's work queue; finished when the session is closed.
     var jobs: AsyncStream<LinkJob>.Continuation?
     private var readiness = SessionReadiness()
-    /// The State last reported to listeners.
-    private var reportedState: SessionState = .connecting
+    /// The session's log, with its id (set when it runs).
+    var logger = Logger(label: "io.github.geminilive.session")
     /// The nodes and the audio counters.
     var audio: SessionAudioState
     /// The last problem, explained; empty when none.
@@ -100,6 +100,7 @@ public actor LiveSession {
     /// A ``close(_:)`` while connecting abandons the attempt, so the session ends promptly
     /// whatever the service does.
     public func run(client: LiveClientConfiguration, logger: Logger) async {
+        self.logger = logger
         guard let first = link.start(handle: configuration.resumeHandle) else {
             await finish(nil)
             return
@@ -180,9 +181,7 @@ public actor LiveSession {
     /// had not.
     @discardableResult
     func reportState() async -> Bool {
-        let state = link.state
-        guard state != reportedState else { return false }
-        reportedState = state
+        guard link.stateToReport() != nil else { return false }
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
         return true
     }
@@ -195,6 +194,21 @@ public actor LiveSession {
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
             case .flushVoice: audio.nodes?.flushVoice()
             case .finishVoiceTurn: audio.nodes?.finishVoiceTurn()
+            case .sendHeld(let held):
+                do {
+                    try await send(held.message, kept: held.kept)
+                } catch {
+                    logger.warning("input held during a blocking tool call could not be sent: \(error)")
+                }
+            case .resendAnswer(let response):
+                logger.notice("the service sent tool call \(response.id ?? "") again; answering it with the owner's earlier response")
+                do {
+                    try await send(.toolResponse(ToolResponse(functionResponses: [response])))
+                } catch {
+                    logger.warning("could not answer the repeated tool call \(response.id ?? ""): \(error)")
+                }
+            case .ignoredRepeatedCall(let id):
+                logger.notice("the service sent tool call \(id) again while it is still pending; not forwarded twice")
             }
         }
     }
@@ -237,19 +251,24 @@ public actor LiveSession {
             conversation.usage(usage)
         }
         if let calls = message.toolCall?.functionCalls {
-            await perform(conversation.toolCalls(calls), receivedAt: receivedAt)
+            let gated = conversation.gatesRealtimeInput
+            await perform(conversation.toolCalls(calls, blocking: setup.blocksOnCall), receivedAt: receivedAt)
+            if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
         }
         if let cancelled = message.toolCallCancellation?.ids {
+            let gated = conversation.gatesRealtimeInput
             await perform(conversation.toolCallsCancelled(cancelled), receivedAt: receivedAt)
+            if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
         }
         if let goAway = message.goAway {
             let timeLeft = goAway.timeLeft?.seconds ?? 0
             await emit(.goAway(timeLeft: timeLeft))
             await planHandover(timeLeft: timeLeft, logger: logger)
         }
-        if message.serverContent?.turnComplete == true {
-            let reason = message.serverContent?.turnCompleteReason?.rawValue ?? ""
-            await perform(conversation.turnComplete(reason: reason), receivedAt: receivedAt)
+        if let content = message.serverContent, content.turnComplete == true {
+            let reason = content.turnCompleteReason?.rawValue ?? ""
+            await perform(
+                conversation.turnComplete(reason: reason, interactionStatus: content.interactionStatus?.rawValue), receivedAt: receivedAt)
         } else if message.usageMetadata != nil {
             await emit(.propertiesChanged(["Usage"]))
         }
@@ -264,7 +283,11 @@ public actor LiveSession {
         guard text.utf8.count <= Self.maxTextBytes else {
             throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
         }
-        try await send(.clientContent(.userText(text)), kept: true)
+        if setup.sendsTextAsRealtimeInput {
+            try await send(.realtimeInput(RealtimeInput(text: text)), kept: true)
+        } else {
+            try await send(.clientContent(.userText(text)), kept: true)
+        }
         conversation.userText()
         expectReply()
     }
@@ -283,7 +306,7 @@ public actor LiveSession {
         let audible = (audio.nodes?.output.bufferedMilliseconds ?? 0) > 0
         await perform(conversation.interrupt(audible: audible), receivedAt: .now)
         if !configuration.automaticActivityDetection {
-            try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            try await sendRealtime(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
         }
     }
 
@@ -317,12 +340,11 @@ public actor LiveSession {
             }
         }
         let willContinue = try options.value("will_continue", as: Bool.self)
-        try await send(
-            .toolResponse(
-                ToolResponse(functionResponses: [
-                    FunctionResponse(id: id, name: call.name, response: value, willContinue: willContinue, scheduling: scheduling)
-                ])))
-        conversation.answered(id, willContinue: willContinue == true)
+        let answer = FunctionResponse(id: id, name: call.name, response: value, willContinue: willContinue, scheduling: scheduling)
+        try await send(.toolResponse(ToolResponse(functionResponses: [answer])))
+        let gated = conversation.gatesRealtimeInput
+        await perform(conversation.answered(answer, willContinue: willContinue == true), receivedAt: .now)
+        if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
         expectReply()
     }
 
@@ -360,6 +382,27 @@ public actor LiveSession {
         return connection
     }
 
+    /// Sends realtime input (kept for resumption), or holds it while a blocking tool call is
+    /// pending (``HeldInput`` says the rule); false when it was neither sent nor held but
+    /// dropped, the held audio having reached its bound.
+    @discardableResult
+    func sendRealtime(_ message: ClientMessage, samples: Int = 0, kept: Bool = false) async throws(DBusError) -> Bool {
+        switch conversation.realtimeInput(message, samples: samples, kept: kept) {
+        case .send:
+            try await send(message, kept: kept)
+            return true
+        case .held:
+            return true
+        case .dropped:
+            if conversation.held.droppedSamples == samples {
+                lastError =
+                    "Input beyond \(HeldInput.capacitySamples / 16_000) s was dropped while a blocking tool call was pending (the service refuses input then); answer tool calls promptly."
+                await emit(.propertiesChanged(["LastError"]))
+            }
+            return false
+        }
+    }
+
     /// Sends `message` on the current connection. User input (`kept`) is also kept until the
     /// service confirms it with a new handle; while the session reconnects it is held and sent on
     /// the next connection, so none is lost.
@@ -390,8 +433,16 @@ public actor LiveSession {
     public static let propertyNames = [
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
-        "AudioLatency",
+        "AudioLatency", "InputGate",
     ]
+
+    /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
+    var inputGateDescription: String {
+        guard conversation.gatesRealtimeInput else { return "open" }
+        let seconds = Double(conversation.held.heldSamples) / 16_000
+        return "held: blocking tool call \(conversation.blockingCallIDs.joined(separator: ", ")) pending; "
+            + "\(String(format: "%.1f", seconds)) s of input held, sent after the response"
+    }
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).
     public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
@@ -405,6 +456,7 @@ public actor LiveSession {
                 Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
             "LastError": .string(lastError),
             "ResumptionHandle": .string(link.resumption.handle ?? ""),
+            "InputGate": .string(inputGateDescription),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
         guard let names else { return wanted }

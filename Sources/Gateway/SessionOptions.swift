@@ -26,7 +26,7 @@ public struct SessionOptions: Sendable {
         "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
         "jitter_buffer_ms": "u",
-    ]
+    ].merging(modelOptionKeys) { first, _ in first }
 
     static let vadKeys: Set<String> = [
         "disabled", "start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms",
@@ -70,6 +70,7 @@ public struct SessionOptions: Sendable {
         if let tools = try options.value("tools", as: String.self) {
             configuration.functions = try Self.functions(fromJSON: tools)
         }
+        try Self.applyModelOptions(options, to: &configuration)
         if let temperature = try options.value("temperature", as: Double.self) {
             guard temperature.isFinite else { throw .invalidArgs("Option \"temperature\" must be a finite number (0.0 … 2.0)") }
             configuration.temperature = temperature
@@ -175,7 +176,7 @@ public struct SessionOptions: Sendable {
             for declaration in declarations where declaration.name.isEmpty {
                 throw DBusError.invalidArgs("Option \"tools\": every function declaration needs a \"name\"")
             }
-            return declarations
+            return try declarations.map { declaration throws(DBusError) in try Self.checkedBehavior(declaration) }
         } catch let error as DBusError {
             throw error
         } catch {

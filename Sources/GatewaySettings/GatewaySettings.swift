@@ -9,6 +9,10 @@ import LiveProtocol
 /// model = "gemini-3.8-live"
 /// voice = "Kore"
 /// language = "en-US"
+/// thinking_level = "low"          # 3.x models; 2.5 models take thinking_budget = 1024 instead
+/// # translate_to = "de"           # every session translates (gemini-3.5-live-translate-preview)
+/// # translate_echo = false
+/// # custom_voice = "voices/abc123"
 /// key_file = "~/.config/gemini-live-gateway/api-key"
 /// exit_when_idle_s = 300
 ///
@@ -39,6 +43,17 @@ public struct GatewaySettings: Sendable, Hashable {
     public var language: String?
     /// The API key file (mode 0600); `~` is expanded.
     public var keyFile: String?
+    /// `thinking_level`: `minimal`, `low`, `medium`, `high` or `xhigh` (3.x models).
+    public var thinkingLevel: ThinkingLevel?
+    /// `thinking_budget`: tokens, -1 dynamic, 0 off (2.5 models).
+    public var thinkingBudget: Int?
+    /// `translate_to`: a BCP-47 target language; sessions then use the translation model unless
+    /// `model` names another.
+    public var translateTo: String?
+    /// `translate_echo`: also speak input already in the target language.
+    public var translateEcho: Bool?
+    /// `custom_voice`: a Voices API voice name, instead of `voice`.
+    public var customVoice: String?
     /// How long the gateway runs with no session before it exits (`exit_when_idle_s`, 0 … 86400 s);
     /// `.zero` means never, and so does `nil` unless the command line sets it.
     public var exitWhenIdle: Duration?
@@ -74,7 +89,8 @@ public struct GatewaySettings: Sendable, Hashable {
     public struct Endpoint: Sendable, Hashable {
         /// Base URL of a Live endpoint (`ws://` or `wss://`), e.g. a `gemini-live-simulator`.
         public var url: String?
-        /// Gemini API version: `v1beta`, `v1alpha` or `v1`.
+        /// API version: `v1beta` or `v1alpha` on the Gemini API (it does not serve Live on `v1`); any
+        /// version with a custom ``url``.
         public var apiVersion: String?
 
         public init(url: String? = nil, apiVersion: String? = nil) {
@@ -165,6 +181,16 @@ public struct GatewaySettings: Sendable, Hashable {
         if let model { configuration.model = model }
         if let voice { configuration.voice = voice }
         if let language { configuration.language = language }
+        if let thinkingLevel { configuration.thinking = ThinkingConfig(thinkingLevel: thinkingLevel) }
+        if let thinkingBudget { configuration.thinking = ThinkingConfig(thinkingBudget: thinkingBudget) }
+        if let translateTo {
+            configuration.translation = TranslationConfig(targetLanguageCode: translateTo, echoTargetLanguage: translateEcho)
+            if model == nil { configuration.model = LiveModel.translateID }
+        }
+        if let customVoice {
+            configuration.voice = nil
+            configuration.customVoice = customVoice
+        }
         if !vad.isEmpty {
             var detection = configuration.activityDetection ?? AutomaticActivityDetection()
             if let disabled = vad.disabled { detection.disabled = disabled }

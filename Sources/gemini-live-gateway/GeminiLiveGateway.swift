@@ -38,7 +38,9 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Option(help: "Base URL of any Live-compatible endpoint, e.g. ws://127.0.0.1:PORT of a gemini-live-simulator.")
     var endpoint: String?
 
-    @Option(name: .customLong("api-version"), help: "Gemini API version: v1beta (default), v1alpha or v1.")
+    @Option(
+        name: .customLong("api-version"),
+        help: "API version: v1beta (default) or v1alpha on the Gemini API (it does not serve Live on v1); any version with --endpoint.")
     var apiVersionOption: String?
 
     @Option(name: .customLong("key-file"), help: "Read the API key from this file (mode 0600).")
@@ -96,6 +98,9 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         if (liveTLSCertificate == nil) != (liveTLSKey == nil) {
             throw ValidationError("--live-tls-cert and --live-tls-key go together: give both, or neither for plain ws:// on loopback")
         }
+        if let apiVersionOption, let problem = Self.apiVersionProblem(apiVersionOption, endpoint: endpoint, simulator: simulator) {
+            throw ValidationError("--api-version \(apiVersionOption): \(problem)")
+        }
         if let exitWhenIdle, !GatewaySettings.exitWhenIdleRange.contains(exitWhenIdle) {
             throw ValidationError(
                 "--exit-when-idle must be within \(GatewaySettings.exitWhenIdleRange.lowerBound)…\(GatewaySettings.exitWhenIdleRange.upperBound) seconds")
@@ -123,6 +128,10 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         }
         let apiVersion = settings.apiVersion
         let endpoint = settings.endpoint
+        if let problem = Self.apiVersionProblem(apiVersion, endpoint: endpoint, simulator: simulator) {
+            logger.critical("Cannot use API version \(apiVersion): \(problem)")
+            throw ExitCode.failure
+        }
         if simulator {
             let embedded = LiveSimulator(
                 configuration: SimulatorConfiguration(), logger: Logger(label: "gemini-live-simulator"))
@@ -156,6 +165,18 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         try await serve(
             client: key == nil && endpoint == nil ? nil : client, backend: backend, settings: settings, file: file,
             logger: logger)
+    }
+
+    /// Why `version` cannot serve Live sessions here, with the fix; nil when it can. The Gemini API
+    /// and the embedded simulator (which follows it) serve Live on v1beta and v1alpha only; a
+    /// custom `--endpoint` may use any version.
+    static func apiVersionProblem(_ version: String, endpoint: String?, simulator: Bool) -> String? {
+        if simulator {
+            guard !LiveEndpoint.geminiLiveVersions.contains(version) else { return nil }
+            return "the simulator serves Live on v1beta and v1alpha, like the Gemini API. Use --api-version v1beta."
+        }
+        let live = LiveEndpoint(baseURL: endpoint, apiVersion: version, credential: .none)
+        return live.apiVersionProblem.map { "\($0) (--api-version v1beta, or api_version in config.toml)" }
     }
 
     /// The options that override the configuration file.

@@ -36,7 +36,7 @@ import Testing
             reason: "Publisher Model `projects/a-much-longer-project-identifier/locations/global/publishers/google/models/gemini-live-2.5-flash-native-audio` was not found",
             category: .vertexModelNotInRegion, retryable: false),
         Row(code: 1008, reason: "BidiGenerateContent session not found", category: .sessionNotFound, retryable: false),
-        Row(code: 1008, reason: "Operation is not implemented, or supported, or enabled.", category: .operationNotSupported, retryable: false),
+        Row(code: 1008, reason: "Operation is not implemented, or supported, or enabled.", category: .operationNotSupported, retryable: true),
         Row(code: 1008, reason: "The operation was aborted.", category: .operationAborted, retryable: true),
         Row(code: 1007, reason: "Request contains an invalid argument.", category: .invalidArgument, retryable: false),
         Row(code: 1007, reason: "User location is not supported for the API use.", category: .locationNotSupported, retryable: false),

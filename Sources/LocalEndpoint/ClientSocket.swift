@@ -12,6 +12,11 @@ final class ClientSocket: Sendable {
 
     struct State {
         var closed = false
+        /// Until the session is ready the connection's own task writes the close (the WebSocket
+        /// layer completes a close only while someone reads the connection): a close asked for
+        /// meanwhile is kept here.
+        var attached = false
+        var deferredClose: (code: UInt16, reason: String)?
         var sent = 0
         var withheld = 0
     }
@@ -41,13 +46,22 @@ final class ClientSocket: Sendable {
         state.withLock { $0.withheld += 1 }
     }
 
-    /// Returns once the connection was closed, or after `timeout`.
-    func waitUntilClosed(timeout: Duration) async {
-        let deadline = ContinuousClock.now + timeout
-        while !isClosed, ContinuousClock.now < deadline, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+    /// The session is ready: from now on ``close(code:reason:)`` writes at once, from any task.
+    func attach() {
+        state.withLock { $0.attached = true }
     }
+
+    /// The session's deferred close, once it asks for one (at most `timeout` from now).
+    func waitForDeferredClose(timeout: Duration) async -> (code: UInt16, reason: String)? {
+        let deadline = ContinuousClock.now + timeout
+        while deferredClose == nil, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return deferredClose
+    }
+
+    /// The close the session asked for before it was ready, if any.
+    var deferredClose: (code: UInt16, reason: String)? { state.withLock { $0.deferredClose } }
 
     /// Closes the connection with `code` and `reason`; only the first close counts.
     func close(code: UInt16, reason: String) async {
@@ -57,5 +71,16 @@ final class ClientSocket: Sendable {
         }
         guard first else { return }
         try? await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason.isEmpty ? nil : reason)
+    }
+
+    /// The session's close: written now once the session is ready, else kept for the
+    /// connection's task (``deferredClose``).
+    func sessionClose(code: UInt16, reason: String) async {
+        let deferred = state.withLock { state -> Bool in
+            guard !state.attached else { return false }
+            if state.deferredClose == nil { state.deferredClose = (code, reason) }
+            return true
+        }
+        if !deferred { await close(code: code, reason: reason) }
     }
 }

@@ -58,17 +58,29 @@ struct EndpointConnection: Sendable {
         let relay = SessionRelay(
             clientAskedForResumption: setup.sessionResumption != nil,
             send: { await socket.send($0) },
-            close: { code, reason in await socket.close(code: code, reason: reason) },
+            close: { code, reason in await socket.sessionClose(code: code, reason: reason) },
             withheld: { _ in socket.withhold() })
         let session: LiveSession
         do {
             session = try await gateway.openEndpointSession(setup: setup, endpoint: endpoint, client: transport, relay: relay)
         } catch {
             logger.notice("endpoint session did not start: \(error.message)")
-            // The session closes the client itself with the service's code and reason as it ends;
-            // this close is the fallback should it not within a moment.
-            await socket.waitUntilClosed(timeout: .seconds(2))
-            await socket.close(code: 1011, reason: PreflightClose.truncated("gateway: \(error.message)"))
+            // The session asked for the service's code and reason as it ended; the gateway's own
+            // close when it did not.
+            // (The session settles StartSession's wait a moment before it reports its close.)
+            let close = await socket.waitForDeferredClose(timeout: .seconds(2))
+                ?? (1011, PreflightClose.truncated("gateway: \(error.message)"))
+            await socket.close(code: close.code, reason: close.reason)
+            // Let the client answer the close before the connection ends.
+            await Self.drain(&messages)
+            return
+        }
+        socket.attach()
+        if let close = socket.deferredClose {
+            // The session ended between its setupComplete and now.
+            await socket.close(code: close.code, reason: close.reason)
+            await Self.drain(&messages)
+            await session.close(.clientDisconnected)
             return
         }
         await relayClientFrames(&messages, to: session, socket: socket, apiVersion: path.apiVersion)
@@ -179,6 +191,13 @@ struct EndpointConnection: Sendable {
     }
 
     // MARK: Frames
+
+    /// Reads (and drops) what the client still sends until its connection ends: after a close
+    /// frame, that is the client's close reply (the WebSocket layer's close timeout bounds the
+    /// wait for a client that never answers).
+    static func drain(_ messages: inout WebSocketInboundMessageStream.AsyncIterator) async {
+        while (try? await messages.next()) != nil {}
+    }
 
     /// A client frame the service takes, decoded; or the close the service answers it with.
     static func validate(_ text: String, apiVersion: String) -> Result<ClientMessage, PathRefusal> {

@@ -147,12 +147,34 @@ let package = Package(
             plugins: ["EmbedInterfaceXML"]
         ),
 
+        // MARK: Local Live endpoint (above Gateway: it serves the Live protocol to local clients)
+        .target(
+            name: "LocalEndpoint",
+            dependencies: [
+                "Gateway",
+                "DBusService",
+                "LiveProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "GeminiLiveGateway",
             dependencies: [
                 "Gateway",
                 "GatewaySettings",
+                "LocalEndpoint",
                 "LiveSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -253,6 +275,15 @@ let package = Package(
                 "AudioNodes",
                 "BusTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LocalEndpointTests",
+            dependencies: [
+                "LocalEndpoint",
+                "LiveProtocol",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),

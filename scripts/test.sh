@@ -13,7 +13,9 @@
 #             four symlinked files (swift test --package-path Tests/Sanitized --sanitize=thread), so
 #             the sanitized build compiles those files only
 #   interop   the official Python SDK (google-genai, pinned) against our simulator over TLS:
-#             Tests/interop/sdk_turns.py, then Tests/interop/validate_frames.py on the frames
+#             Tests/interop/sdk_turns.py; the same SDK and raw WebSockets through the gateway's
+#             local Live endpoint to the simulator, on the private desktop's bus:
+#             Tests/interop/endpoint_turns.py; then Tests/interop/validate_frames.py on the frames
 #   run       the README's run command once (GEMINI_LIVE_RUN_ONCE=1 scripts/run.sh) on the
 #             private bus, with no API key: the gateway with its offline simulator
 #   bench     swift build -c release --product live-benchmark, run briefly (figures printed,
@@ -198,7 +200,7 @@ phase_desktop() {
 # script stretch past their limits (measured: 24 failures in one shared run, none apart).
 # ContinuityMeasurement only prints numbers and is off unless GEMINI_LIVE_MEASURE=1.
 swift_groups=("LiveProtocolTests|GatewaySettingsTests|SessionMachineTests|DBusServiceTests|GeminiLiveCLITests"
-              LiveSimulatorTests LiveClientTests GatewayTests AudioNodesTests)
+              LiveSimulatorTests LocalEndpointTests LiveClientTests GatewayTests AudioNodesTests)
 # Suites that stream real-time audio through PipeWire run on their own, after every other suite:
 # PipeWire has no realtime priority here, and suites running beside them cause xruns.
 realtime_suites=(GatewayTests.AudioSessionTests)
@@ -306,12 +308,31 @@ phase_interop() {
         sdk_line="simulator did not start (see $artifacts/simulator.log)"
     fi
 
+    local endpoint_line
+    if [ -n "$desktop_dir" ]; then
+        say "interop: python-genai through the gateway's local Live endpoint"
+        local bin
+        bin="$("${user_env[@]}" swift build "${swiftpm[@]}" --show-bin-path)"
+        if "${user_env[@]}" swift build "${swiftpm[@]}" --product gemini-live-gateway >&2 \
+            && "${user_env[@]}" swift build "${swiftpm[@]}" --product gemini-live >&2; then
+            with_timeout "$interop_timeout" "$python" Tests/interop/endpoint_turns.py \
+                --bin "$bin" --ca "$ca" --cert "$cert" --key "$key" 2>&1 | tee "$artifacts/endpoint-turns.log"
+            [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+            endpoint_line="endpoint $(tail -n 1 "$artifacts/endpoint-turns.log")"
+        else
+            rc=1
+            endpoint_line="endpoint: the gateway did not build"
+        fi
+    else
+        endpoint_line="endpoint not run (needs the private test desktop)"
+    fi
+
     say "interop: client frames ($frames)"
     [ "${result[swift]:-}" = PASS ] || log "note: swift test did not pass; the frames may be incomplete"
     "$python" Tests/interop/validate_frames.py "$frames" 2>&1 | tee "$artifacts/validate-frames.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
     frames_line="frames $(tail -n 1 "$artifacts/validate-frames.log")"
-    phase_note="$sdk_line; $frames_line"
+    phase_note="$sdk_line; $endpoint_line; $frames_line"
     return "$rc"
 }
 
@@ -399,7 +420,7 @@ swift_total=$(swift_test_count)
 swift_failed=$(cat "$artifacts/swift-test.log" "$artifacts/tsan.log" 2>/dev/null | grep -acE '^✘ Test "[^"]*".* failed after' || true)
 passed=$(( ${swift_total:-0} - ${swift_failed:-0} ))
 failed_checks=$(( ${swift_failed:-0} + failed ))
-for log_file in "$artifacts/sdk-turns.log" "$artifacts/validate-frames.log"; do
+for log_file in "$artifacts/sdk-turns.log" "$artifacts/endpoint-turns.log" "$artifacts/validate-frames.log"; do
     line=$(grep -hoE '^[0-9]+ passed, [0-9]+ failed' "$log_file" 2>/dev/null | tail -n 1 || true)
     [ -n "$line" ] || continue
     passed=$(( passed + $(echo "$line" | cut -d' ' -f1) ))

@@ -22,6 +22,8 @@ extension GatewayService {
             return "by its owner \(owner) with Close()."
         case .idle(let timeout):
             return "after \(timeout.components.seconds) s without a method call (its idle_timeout); pass a longer \"idle_timeout\" to StartSession to keep it longer."
+        case .clientDisconnected:
+            return "when its Live client disconnected from the local Live endpoint."
         case .shutdown:
             return "because the gateway shut down; detached sessions are resumed when it starts again."
         case nil:

@@ -29,6 +29,8 @@ public final class GatewayService: Service, Sendable {
     let adjustable: Mutex<Adjustable>
     /// StartSession calls in flight and the idle timer's state.
     let activity = Mutex(Activity())
+    /// Where the local Live endpoint listens, once it does (`GetLiveEndpoint`).
+    let liveEndpoint = Mutex<LiveEndpointInfo?>(nil)
 
     struct Registry {
         var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
@@ -112,7 +114,7 @@ public final class GatewayService: Service, Sendable {
         var watch: NameOwnerWatch?
         let started = ContinuousClock.now
         var ownerProcess: String?
-        if session.detachedUserID == nil {
+        if session.detachedUserID == nil, session.relay == nil {
             ownerProcess = await processName(of: session.owner, on: bus)
             do {
                 watch = try await bus.watchNameOwner(session.owner)
@@ -292,7 +294,7 @@ public final class GatewayService: Service, Sendable {
         return (id, try DBusObjectPath("\(GatewayConfiguration.managerPath)/session/\(id)"))
     }
 
-    private func sessionPaths() -> DBusValue {
+    func sessionPaths() -> DBusValue {
         .array(element: .objectPath, registry.withLock { $0.sessions.map { DBusValue.objectPath($0.path) } })
     }
 
@@ -330,6 +332,7 @@ public final class GatewayService: Service, Sendable {
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
         interface.onMethod("CheckService") { call in try await self.checkService(call) }
+        interface.onMethod("GetLiveEndpoint") { call in try await self.liveEndpointReply(call) }
         interface.onMethod("ListAudioApplications") { _ in
             let applications = try await self.audioBackend().applications()
             return [

@@ -42,7 +42,8 @@ extension LiveSession {
                 guard await self.attach(connection, plan: plan, logger: logger) else { return }
                 var events = connection.events.makeAsyncIterator()
                 while let event = try await events.next() {
-                    await self.handle(event, link: plan.number, receivedAt: events.receivedAt, logger: logger)
+                    await self.handle(
+                        event, link: plan.number, receivedAt: events.receivedAt, frame: events.frame, logger: logger)
                 }
             }
             await linkEnded(plan, .closed(outcome.close), logger: logger)
@@ -67,6 +68,7 @@ extension LiveSession {
         case .started:
             connection = new
             lastCall = .now
+            await relayOpened(new)
             resolve(.success(()))
             await reportState()
             return true
@@ -120,7 +122,7 @@ extension LiveSession {
             await finish(close, error: error)
         case .failStart(let error):
             resolve(.failure(GatewayError.from(error)))
-            await finish(nil, error: error.description)
+            await finish(Self.serviceClose(of: error), error: error.description)
         case .awaitNewLink:
             await reportState()
         case .retry(let next, let lastError):

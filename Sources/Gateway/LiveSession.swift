@@ -29,6 +29,8 @@ public actor LiveSession {
     public nonisolated let stallTimeout: Duration
     /// The session's PipeWire nodes as asked for; nil when the gateway runs without audio.
     public nonisolated let audioConfiguration: SessionAudio.Configuration?
+    /// Set for a session of the local Live endpoint: the client its service frames go to.
+    public nonisolated let relay: SessionRelay?
 
     /// The connection's life: which connection counts, handover, retries, stalls, the close.
     var link: ConnectionMachine
@@ -73,7 +75,7 @@ public actor LiveSession {
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
         idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
         stallTimeout: Duration = .seconds(20), audio: SessionAudio.Configuration? = nil,
-        endingCause: @escaping @Sendable () -> CloseCause? = { nil },
+        relay: SessionRelay? = nil, endingCause: @escaping @Sendable () -> CloseCause? = { nil },
         emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
         self.id = id
@@ -84,6 +86,7 @@ public actor LiveSession {
         self.link = ConnectionMachine(
             resumes: configuration.sessionResumption, reconnect: reconnect, stallTimeout: stallTimeout)
         self.audioConfiguration = audio
+        self.relay = relay
         self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
         self.endingCause = endingCause
         self.configuration = configuration
@@ -216,13 +219,16 @@ public actor LiveSession {
 
     // MARK: Server events
 
-    /// Handles an event of connection `link`, read from the socket at `receivedAt`; events of a
-    /// connection the session left are dropped.
-    func handle(_ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, logger: Logger) async {
+    /// Handles an event of connection `link`, read from the socket at `receivedAt` as `frame`;
+    /// events of a connection the session left are dropped.
+    func handle(
+        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, frame: Data? = nil, logger: Logger
+    ) async {
         guard link.heard(link: number) else {
             logger.debug("dropped an event of connection \(number), which the session left")
             return
         }
+        if let relay, let frame { await self.relay(event, frame: frame, to: relay) }
         switch event {
         case .malformedFrame(let frame):
             link.heardContent()

@@ -28,6 +28,12 @@ import LiveProtocol
 /// chunk_ms = 100
 /// jitter_ms = 60
 /// echo_cancel = "auto"
+///
+/// [live]            # the local Live endpoint (docs/live-endpoint.md)
+/// socket = true
+/// port = 8765
+/// tls_cert = "~/.config/gemini-live-gateway/live-cert.pem"
+/// tls_key = "~/.config/gemini-live-gateway/live-key.pem"
 /// ```
 public struct GatewaySettings: Sendable, Hashable {
     /// The model of sessions that name none.
@@ -58,6 +64,8 @@ public struct GatewaySettings: Sendable, Hashable {
     public var vad: VoiceActivity
     /// Audio buffer sizes.
     public var audio: Audio
+    /// The local Live endpoint.
+    public var live: Live = Live()
 
     /// Settings with nothing set: every built-in default applies.
     public init(
@@ -171,6 +179,26 @@ public struct GatewaySettings: Sendable, Hashable {
         var defaults = sessionDefaults(over: builtIn)
         if let override { defaults.model = override }
         return defaults
+    }
+
+    /// The `[live]` table: the local Live endpoint. A `nil` field is not set.
+    public struct Live: Sendable, Hashable {
+        /// Serve the Unix socket in `$XDG_RUNTIME_DIR/gemini-live` (built-in default true).
+        public var socket: Bool?
+        /// The loopback TCP port (`port`, 0 … 65535; 0 picks a free one); nil: no TCP listener.
+        public var port: Int?
+        /// A PEM certificate chain for TLS on the TCP port (`tls_cert`; `~` is expanded).
+        public var tlsCertificate: String?
+        /// Its PEM private key (`tls_key`).
+        public var tlsKey: String?
+
+        /// Endpoint settings; `nil` leaves a setting to the built-in default.
+        public init(socket: Bool? = nil, port: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil) {
+            self.socket = socket
+            self.port = port
+            self.tlsCertificate = tlsCertificate
+            self.tlsKey = tlsKey
+        }
     }
 
     /// The session defaults with this file's settings applied over `builtIn`.

@@ -24,7 +24,7 @@ struct SettingsParser {
             root, table: nil,
             known: [
                 "model", "voice", "language", "key_file", "exit_when_idle_s", "thinking_level", "thinking_budget",
-                "translate_to", "translate_echo", "custom_voice", "endpoint", "vad", "audio",
+                "translate_to", "translate_echo", "custom_voice", "endpoint", "vad", "audio", "live",
             ])
         var settings = GatewaySettings()
         settings.model = try nonEmptyString(root, "model", table: nil, example: "\"gemini-3.8-live\"")
@@ -76,6 +76,18 @@ struct SettingsParser {
             settings.audio.jitterTargetDepth = try integer(
                 audio, "jitter_ms", table: "audio", range: GatewaySettings.Audio.jitterRange, example: 60
             ).map { .milliseconds($0) }
+        }
+        if let live = try table(root, "live") {
+            try rejectUnknown(live, table: "live", known: ["socket", "port", "tls_cert", "tls_key"])
+            settings.live.socket = try bool(live, "socket", table: "live")
+            settings.live.port = try integer(live, "port", table: "live", range: 0...65_535, example: 8765, unit: "a port (0 picks a free one)")
+            settings.live.tlsCertificate = try nonEmptyString(live, "tls_cert", table: "live", example: "\"~/.config/gemini-live-gateway/live-cert.pem\"")
+            settings.live.tlsKey = try nonEmptyString(live, "tls_key", table: "live", example: "\"~/.config/gemini-live-gateway/live-key.pem\"")
+            if (settings.live.tlsCertificate == nil) != (settings.live.tlsKey == nil) {
+                throw failure(
+                    "live", settings.live.tlsKey == nil ? "tls_cert" : "tls_key", "needs its partner: TLS takes both tls_cert and tls_key",
+                    fix: "set both, or neither (plain ws:// on loopback)")
+            }
         }
         return settings
     }

@@ -15,6 +15,8 @@ public final class LiveConnection: Sendable {
     public let setup: Setup
     /// The service's reply to the setup.
     public let setupComplete: SetupComplete
+    /// The `setupComplete` frame's bytes, exactly as the service sent them.
+    public let setupCompleteFrame: Data
     /// Server events in arrival order.
     public let events: LiveEventSequence
 
@@ -33,11 +35,12 @@ public final class LiveConnection: Sendable {
     public var messageWarnings: [PreflightIssue] { state.withLock { $0.warnings } }
 
     init(
-        setup: Setup, setupComplete: SetupComplete, reader: FrameReader, outbound: WebSocketOutboundWriter,
-        preflight: Bool
+        setup: Setup, setupComplete: SetupComplete, setupCompleteFrame: Data, reader: FrameReader,
+        outbound: WebSocketOutboundWriter, preflight: Bool
     ) {
         self.setup = setup
         self.setupComplete = setupComplete
+        self.setupCompleteFrame = setupCompleteFrame
         self.events = LiveEventSequence(reader: reader)
         self.outbound = outbound
         self.preflight = preflight

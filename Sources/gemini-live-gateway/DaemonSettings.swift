@@ -17,6 +17,12 @@ struct CommandLineSettings: Sendable {
     var exitWhenIdle: Duration?
     /// `--max-sessions-per-owner`.
     var maxSessionsPerOwner: Int
+    /// `--live-port`.
+    var livePort: Int? = nil
+    /// `--no-live-socket`.
+    var noLiveSocket = false
+    /// `--live-tls-cert` and `--live-tls-key`.
+    var liveTLS: (certificate: String, key: String)? = nil
 
     /// What the daemon runs with when the configuration file says `file`.
     func resolved(with file: GatewaySettings) -> DaemonSettings {
@@ -26,7 +32,10 @@ struct CommandLineSettings: Sendable {
             endpoint: simulator ? nil : endpoint ?? file.endpoint.url,
             apiVersion: apiVersion ?? file.endpoint.apiVersion ?? "v1beta",
             keyFile: simulator ? nil : keyFile ?? file.keyFile,
-            exitWhenIdle: idle == .zero ? nil : idle, audio: file.audio)
+            exitWhenIdle: idle == .zero ? nil : idle, audio: file.audio,
+            live: LiveSettings(
+                socket: noLiveSocket ? false : file.live.socket ?? true, port: livePort ?? file.live.port,
+                tlsCertificate: liveTLS?.certificate ?? file.live.tlsCertificate, tlsKey: liveTLS?.key ?? file.live.tlsKey))
     }
 }
 
@@ -47,6 +56,8 @@ struct DaemonSettings: Sendable, Hashable {
     var exitWhenIdle: Duration?
     /// The sizes of each session's audio buffers.
     var audio: GatewaySettings.Audio
+    /// The local Live endpoint.
+    var live: LiveSettings
 
     /// The settings that differ from `running` but take effect only when the daemon starts again,
     /// named as in the configuration file.
@@ -59,6 +70,21 @@ struct DaemonSettings: Sendable, Hashable {
         if audio.chunkDuration != running.audio.chunkDuration { names.append("audio.chunk_ms") }
         if audio.jitterTargetDepth != running.audio.jitterTargetDepth { names.append("audio.jitter_ms") }
         if audio.echoCancel != running.audio.echoCancel { names.append("audio.echo_cancel") }
+        if live.socket != running.live.socket { names.append("live.socket") }
+        if live.port != running.live.port { names.append("live.port") }
+        if live.tlsCertificate != running.live.tlsCertificate || live.tlsKey != running.live.tlsKey {
+            names.append("live.tls_cert")
+        }
         return names
     }
+}
+
+/// Where the local Live endpoint listens, per setting: command line > configuration file > built-in.
+struct LiveSettings: Sendable, Hashable {
+    /// Serve the Unix socket.
+    var socket: Bool
+    /// The loopback TCP port; nil: none.
+    var port: Int?
+    var tlsCertificate: String?
+    var tlsKey: String?
 }

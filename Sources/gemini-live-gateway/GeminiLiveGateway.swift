@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import GatewaySettings
 import LiveSimulator
+import LocalEndpoint
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -64,6 +65,22 @@ struct GeminiLiveGateway: AsyncParsableCommand {
     @Flag(name: .customLong("no-audio"), help: "Run without PipeWire: sessions get no audio nodes.")
     var noAudio = false
 
+    @Option(
+        name: .customLong("live-port"),
+        help: ArgumentHelp(
+            "Also serve the local Live endpoint on this loopback TCP port (0 picks a free one); clients send the token of `gemini-live endpoint` as their API key.",
+            valueName: "port"))
+    var livePort: Int?
+
+    @Option(name: .customLong("live-tls-cert"), help: ArgumentHelp("TLS certificate chain (PEM) for --live-port (python-genai dials wss:// only).", valueName: "path"))
+    var liveTLSCertificate: String?
+
+    @Option(name: .customLong("live-tls-key"), help: ArgumentHelp("The private key (PEM) of --live-tls-cert.", valueName: "path"))
+    var liveTLSKey: String?
+
+    @Flag(name: .customLong("no-live-socket"), help: "Do not serve the local Live endpoint on its Unix socket ($XDG_RUNTIME_DIR/gemini-live/live.sock).")
+    var noLiveSocket = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -72,6 +89,12 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             throw ValidationError("--simulator and --endpoint exclude each other: the simulator is the endpoint.")
         }
         guard maxSessionsPerOwner > 0 else { throw ValidationError("--max-sessions-per-owner must be at least 1") }
+        if let livePort, !(0...65_535).contains(livePort) {
+            throw ValidationError("--live-port must be a TCP port, 0…65535 (0 picks a free one)")
+        }
+        if (liveTLSCertificate == nil) != (liveTLSKey == nil) {
+            throw ValidationError("--live-tls-cert and --live-tls-key go together: give both, or neither for plain ws:// on loopback")
+        }
         if let apiVersionOption, let problem = GatewayConfiguration.apiVersionProblem(apiVersionOption, endpoint: endpoint, simulator: simulator) {
             throw ValidationError("--api-version \(apiVersionOption): \(problem)")
         }
@@ -142,7 +165,8 @@ struct GeminiLiveGateway: AsyncParsableCommand {
         CommandLineSettings(
             simulator: simulator, endpoint: endpoint, apiVersion: apiVersionOption, keyFile: keyFile,
             defaultModel: defaultModelOption, exitWhenIdle: exitWhenIdle.map { .seconds($0) },
-            maxSessionsPerOwner: maxSessionsPerOwner)
+            maxSessionsPerOwner: maxSessionsPerOwner, livePort: livePort, noLiveSocket: noLiveSocket,
+            liveTLS: liveTLSCertificate.flatMap { certificate in liveTLSKey.map { (certificate, $0) } })
     }
 
     private func serve(
@@ -157,6 +181,10 @@ struct GeminiLiveGateway: AsyncParsableCommand {
                 echoCancel: settings.audio.echoCancel?.rawValue)
         }
         let gateway = GatewayService(configuration: configuration, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let endpoint = localEndpoint(settings.live, logger: logger) {
+            services.append(.init(service: LocalEndpointServer(configuration: endpoint, gateway: gateway, logger: logger)))
+        }
         let reloader = ConfigurationReloader(
             hangups: await UnixSignalsSequence(trapping: .sighup), file: file, commandLine: commandLine,
             running: settings, gateway: gateway, logger: logger)
@@ -166,8 +194,23 @@ struct GeminiLiveGateway: AsyncParsableCommand {
                 services: [
                     .init(service: gateway, successTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: reloader),
-                ],
+                ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// Where the local Live endpoint listens; nil when it is off (no socket and no port, or no
+    /// runtime directory for the socket and the token).
+    private func localEndpoint(_ live: LiveSettings, logger: Logger) -> LocalEndpointConfiguration? {
+        guard live.socket || live.port != nil else { return nil }
+        guard let directory = LocalEndpointConfiguration.defaultDirectory(environment: ProcessInfo.processInfo.environment) else {
+            logger.warning("no XDG_RUNTIME_DIR: the local Live endpoint is off (it keeps its socket and token there)")
+            return nil
+        }
+        var tls: LocalEndpointConfiguration.TLS?
+        if let certificate = live.tlsCertificate, let key = live.tlsKey {
+            tls = .init(certificateChainPath: certificate, privateKeyPath: key)
+        }
+        return LocalEndpointConfiguration(directory: directory, servesSocket: live.socket, tcpPort: live.port, tls: tls)
     }
 }

@@ -166,6 +166,41 @@ struct SettingsParsingTests {
     }
 }
 
+@Suite("Configuration file: [live]")
+struct LiveSettingsTests {
+    @Test("the local Live endpoint's settings are read")
+    func read() throws {
+        let settings = try GatewaySettings.parse(
+            """
+            [live]
+            socket = false
+            port = 8765
+            tls_cert = "/c.pem"
+            tls_key = "/k.pem"
+            """)
+        #expect(settings.live == .init(socket: false, port: 8765, tlsCertificate: "/c.pem", tlsKey: "/k.pem"))
+        #expect(try GatewaySettings.parse("").live == .init())
+    }
+
+    @Test("a bad [live] setting names its line, key and fix", arguments: [
+        ("[live]\nport = 70000", "live.port", "0…65535"),
+        ("[live]\nport = \"8765\"", "live.port", "no quotes"),
+        ("[live]\nsocket = 1", "live.socket", "true"),
+        ("[live]\ntls_cert = \"/c.pem\"", "live.tls_cert", "both"),
+        ("[live]\nprot = 1", "live.prot", "port"),
+    ])
+    func bad(text: String, key: String, fixMentions: String) {
+        do {
+            _ = try GatewaySettings.parse(text)
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.key == key, "\(error)")
+            #expect(error.line == 2, "\(error)")
+            #expect("\(error)".contains(fixMentions), "\(error)")
+        }
+    }
+}
+
 @Suite("examples/config.toml")
 struct ExampleConfigurationTests {
     @Test("the shipped example parses and sets what it shows")

@@ -146,9 +146,16 @@ struct ConversationMachine: Sendable {
     /// order the session reports them. The turn's end is ``turnComplete(reason:requestComplete:)``.
     mutating func content(_ content: ServerContent) -> [Action] {
         var actions: [Action] = []
+        if let transcript = content.interimInputTranscription, transcript.text != nil {
+            actions.append(.emit(.transcriptionDetail(turn: turn, sequence: nextSequence(), source: .interim, transcription: transcript)))
+        }
         if let transcript = content.inputTranscription, let text = transcript.text {
+            let sequence = nextSequence()
             actions.append(
-                .emit(.inputTranscription(turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false)))
+                .emit(.inputTranscription(turn: turn, sequence: sequence, text: text, finished: transcript.finished ?? false)))
+            if transcript.carriesDetails {
+                actions.append(.emit(.transcriptionDetail(turn: turn, sequence: sequence, source: .input, transcription: transcript)))
+            }
         }
         if content.interrupted == true {
             // The service cut its reply; what follows is a new reply.
@@ -168,8 +175,12 @@ struct ConversationMachine: Sendable {
         }
         if let transcript = content.outputTranscription, let text = transcript.text, phase != .dropping {
             phase = .responding
+            let sequence = nextSequence()
             actions.append(
-                .emit(.outputTranscription(turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false)))
+                .emit(.outputTranscription(turn: turn, sequence: sequence, text: text, finished: transcript.finished ?? false)))
+            if transcript.carriesDetails {
+                actions.append(.emit(.transcriptionDetail(turn: turn, sequence: sequence, source: .output, transcription: transcript)))
+            }
         }
         if content.generationComplete == true {
             actions.append(.finishVoiceTurn)

@@ -429,6 +429,12 @@ public final class GatewayService: Service, Sendable {
             (member, arguments) = ("InputTranscription", [.uint64(turn), .uint64(sequence), .string(text), .boolean(finished)])
         case .outputTranscription(let turn, let sequence, let text, let finished):
             (member, arguments) = ("OutputTranscription", [.uint64(turn), .uint64(sequence), .string(text), .boolean(finished)])
+        case .transcriptionDetail(let turn, let sequence, let source, let transcription):
+            (member, arguments) = (
+                "TranscriptionDetail",
+                [.uint64(turn), .uint64(sequence), .string(source.rawValue), .string(transcription.text ?? ""),
+                 transcription.detailsDictionary]
+            )
         case .text(let turn, let sequence, let text):
             (member, arguments) = ("Text", [.uint64(turn), .uint64(sequence), .string(text)])
         case .generationComplete(let turn):

@@ -1,6 +1,7 @@
 import AudioNodes
 import DBusService
 import Foundation
+import LiveProtocol
 
 extension LiveSession {
     // MARK: Echo cancellation
@@ -38,8 +39,15 @@ extension LiveSession {
     /// model's own words while its voice plays does not; output transcription is remembered.
     func passesEchoFilter(_ event: SessionEvent) async -> Bool {
         switch event {
-        case .inputTranscription(_, _, let text, _):
-            return await admitsInputTranscription(text)
+        case .inputTranscription(_, let sequence, let text, _):
+            let admitted = await admitsInputTranscription(text)
+            if !admitted { audio.echoSuppressedSequence = sequence }
+            return admitted
+        case .transcriptionDetail(_, let sequence, .input, _):
+            // The details of a fragment held back as echo are held back with it.
+            return audio.echoSuppressedSequence != sequence
+        case .transcriptionDetail(_, _, .interim, let transcription):
+            return await admitsInputTranscription(transcription.text ?? "")
         case .outputTranscription(_, _, let text, _):
             rememberOutputTranscription(text)
             return true

@@ -44,6 +44,9 @@ struct SessionAudioState: Sendable {
     var samplesGuarded = 0
     /// Input transcription fragments held back as echo.
     var echoTranscriptsSuppressed = 0
+    /// The sequence number of the last input transcription fragment held back as echo (its
+    /// `TranscriptionDetail` is held back too).
+    var echoSuppressedSequence: UInt64?
     /// `InputLevel` and `OutputLevel`.
     var levels = SessionLevels()
 

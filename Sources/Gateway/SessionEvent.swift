@@ -1,8 +1,14 @@
+import LiveProtocol
+
 /// Something a session reports to its listeners; the bus surface turns each into a signal of
 /// `io.github.geminilive.Gateway1.Session` or a `PropertiesChanged`.
 public enum SessionEvent: Sendable, Hashable {
     case inputTranscription(turn: UInt64, sequence: UInt64, text: String, finished: Bool)
     case outputTranscription(turn: UInt64, sequence: UInt64, text: String, finished: Bool)
+    /// What a caption app needs beyond the text: the language, the speaker, word timings, and the
+    /// interim input transcripts that precede the final ones. `sequence` is that of the
+    /// `InputTranscription`/`OutputTranscription` it details (an interim one has its own).
+    case transcriptionDetail(turn: UInt64, sequence: UInt64, source: TranscriptSource, transcription: Transcription)
     case text(turn: UInt64, sequence: UInt64, text: String)
     case generationComplete(turn: UInt64)
     /// The model finished one utterance of the request of `turn` (the extended-thinking model may

@@ -22,7 +22,7 @@ public struct SessionOptions: Sendable {
     /// The option keys and their D-Bus types.
     public static let keys: [String: String] = [
         "model": "s", "voice": "s", "language": "s", "system_instruction": "s", "response_modality": "s",
-        "input_transcription": "b", "output_transcription": "b", "vad": "a{sv}", "activity_handling": "s",
+        "input_transcription": "b", "output_transcription": "b", "transcription": "a{sv}", "vad": "a{sv}", "activity_handling": "s",
         "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
         "jitter_buffer_ms": "u", "voice_output": "s", "echo_cancel": "s",
@@ -56,6 +56,12 @@ public struct SessionOptions: Sendable {
             try options.value("input_transcription", as: Bool.self) ?? configuration.inputTranscription
         configuration.outputTranscription =
             try options.value("output_transcription", as: Bool.self) ?? configuration.outputTranscription
+        if let transcription = try options.value("transcription", as: [String: DBusValue].self) {
+            guard configuration.inputTranscription else {
+                throw .invalidArgs("Option \"transcription\" shapes the input transcription, which \"input_transcription\": false turns off: drop one of them")
+            }
+            configuration.inputTranscriptionOptions = try Self.transcriptionOptions(transcription)
+        }
         if let vad = try options.value("vad", as: [String: DBusValue].self) {
             configuration.activityDetection = try Self.activityDetection(vad)
         }

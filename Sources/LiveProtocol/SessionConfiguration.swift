@@ -31,6 +31,9 @@ public struct SessionConfiguration: Sendable, Hashable, Codable {
     public var maxOutputTokens: Int?
     public var inputTranscription: Bool
     public var outputTranscription: Bool
+    /// How the input is transcribed when ``inputTranscription`` is on: language hints, a custom
+    /// vocabulary, word timestamps, speaker diarization, the mode (nil: the service's defaults).
+    public var inputTranscriptionOptions: AudioTranscriptionConfig?
     /// Voice-activity detection; nil leaves the service's defaults.
     public var activityDetection: AutomaticActivityDetection?
     public var activityHandling: ActivityHandling?
@@ -150,7 +153,7 @@ public struct SessionConfiguration: Sendable, Hashable, Codable {
             realtimeInputConfig: realtime,
             sessionResumption: resumption,
             contextWindowCompression: contextCompression,
-            inputAudioTranscription: inputTranscription ? AudioTranscriptionConfig() : nil,
+            inputAudioTranscription: inputTranscription ? inputTranscriptionOptions ?? AudioTranscriptionConfig() : nil,
             outputAudioTranscription: outputTranscription ? AudioTranscriptionConfig() : nil,
             proactivity: proactiveAudio.map { Proactivity(proactiveAudio: $0) })
     }

@@ -17,6 +17,8 @@ struct ConversationState: Sendable, Hashable {
     var userTurns = 0
     /// Every turn, in order.
     var entries: [Entry] = []
+    /// Seconds of user audio before the current turn's: where transcript offsets count from.
+    var inputAudioSeconds: Double = 0
 
     /// Tokens of the whole context, split into text and audio.
     var contextTokens: (text: Int, audio: Int) {

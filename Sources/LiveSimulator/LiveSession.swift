@@ -302,9 +302,13 @@ actor LiveSession {
         case .audio(let samples):
             let seconds = Double(samples.count) / Double(PCM.inputRate)
             let transcript = "(speech \(String(format: "%.1f", seconds)) s)"
+            let start = conversation.inputAudioSeconds
+            conversation.inputAudioSeconds += seconds
             conversation.entries.append(.init(role: "user", text: transcript, audioSeconds: seconds))
             if settings.transcribesInput {
-                outbox.send(ServerMessage(serverContent: ServerContent(inputTranscription: Transcription(text: transcript))))
+                let transcription = InputTranscript.make(
+                    transcript, start: start, seconds: seconds, options: settings.inputTranscriptionConfig)
+                outbox.send(ServerMessage(serverContent: ServerContent(inputTranscription: transcription)))
             }
         }
         let id = nextTurnID
@@ -470,7 +474,9 @@ actor LiveSession {
             outbox.send(ServerMessage(serverContent: ServerContent(modelTurn: Content(parts: [Part(text: text)]))))
         case .transcript(let text):
             current.textSent += text
-            outbox.send(ServerMessage(serverContent: ServerContent(outputTranscription: Transcription(text: text))))
+            // A translation's transcript is in the target language, and says so.
+            let transcription = Transcription(text: text, languageCode: settings?.translation?.targetLanguageCode)
+            outbox.send(ServerMessage(serverContent: ServerContent(outputTranscription: transcription)))
         case .pause:
             break
         }

@@ -8,6 +8,8 @@ struct SessionSettings: Sendable {
     var respondsWithText: Bool
     /// `inputAudioTranscription` was set.
     var transcribesInput: Bool
+    /// The `inputAudioTranscription` options (diarization, word timestamps, language hints).
+    var inputTranscriptionConfig: AudioTranscriptionConfig? = nil
     /// `outputAudioTranscription` was set.
     var transcribesOutput: Bool
     /// The voice-activity settings (nil: defaults).

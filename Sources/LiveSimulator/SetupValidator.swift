@@ -35,6 +35,7 @@ enum SetupValidator {
         return .success(
             SessionSettings(
                 model: model, respondsWithText: wantsText, transcribesInput: setup.inputAudioTranscription != nil,
+                inputTranscriptionConfig: setup.inputAudioTranscription,
                 transcribesOutput: setup.outputAudioTranscription != nil, activityDetection: detection,
                 detectsActivityAutomatically: detection?.disabled != true,
                 activityInterrupts: setup.realtimeInputConfig?.activityHandling != .noInterruption,

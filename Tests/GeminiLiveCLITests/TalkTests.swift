@@ -94,8 +94,14 @@ struct TalkTests {
                 try await waitUntil("the reply latency on the status line", seconds: 30) {
                     terminal.screen().range(of: #"reply \d+ ms \(p50 \d+, p95 \d+, n 1\)"#, options: .regularExpression) != nil
                 }
+                // The session's input, voice and speaker, and (the voice plays on speakers the microphone
+                // hears) the echo canceller's capture, reference and source.
                 let nodes = try Self.gatewayNodes(desktop)
-                #expect(nodes.count == 3, "input, voice and speaker: \(nodes)")
+                let session = nodes.filter { !$0.hasPrefix("gemini-live-echo-") }
+                let canceller = nodes.filter { $0.hasPrefix("gemini-live-echo-") }
+                #expect(session.count == 3, "input, voice and speaker: \(nodes)")
+                #expect(canceller.map { String($0.split(separator: "-").last ?? "") } == ["capture", "reference", "source"],
+                        "the echo canceller's nodes: \(nodes)")
                 try terminal.send("C-c")
                 try await waitUntil("talk ended", seconds: 20) { terminal.exited() }
                 let screen = terminal.screen()

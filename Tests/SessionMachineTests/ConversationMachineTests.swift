@@ -90,6 +90,27 @@ import Testing
         #expect(events == [.inputTranscription(turn: 0, sequence: 0, text: "hi", finished: true)])
     }
 
+    @Test func transcriptDetailsFollowTheirFragmentAndInterimTranscriptsAreKept() {
+        var m = Self.machine(in: .idle)
+        var content = ServerContent(
+            inputTranscription: Transcription(text: "hallo", finished: false, languageCode: "de-DE", speakerLabel: "spk_2"),
+            interimInputTranscription: Transcription(text: "hal"))
+        content.outputTranscription = Transcription(text: "Hi", languageCode: "en-US")
+        let events = Self.emitted(m.content(content))
+        #expect(events == [
+            .transcriptionDetail(turn: 0, sequence: 0, source: .interim, transcription: Transcription(text: "hal")),
+            .inputTranscription(turn: 0, sequence: 1, text: "hallo", finished: false),
+            .transcriptionDetail(
+                turn: 0, sequence: 1, source: .input,
+                transcription: Transcription(text: "hallo", finished: false, languageCode: "de-DE", speakerLabel: "spk_2")),
+            .outputTranscription(turn: 0, sequence: 2, text: "Hi", finished: false),
+            .transcriptionDetail(turn: 0, sequence: 2, source: .output, transcription: Transcription(text: "Hi", languageCode: "en-US")),
+        ])
+        // A plain fragment has no detail signal.
+        let plain = Self.emitted(m.content(ServerContent(inputTranscription: Transcription(text: "more"))))
+        #expect(plain == [.inputTranscription(turn: 0, sequence: 3, text: "more", finished: false)])
+    }
+
     @Test(arguments: phases) func interruptedByTheService(_ phase: Machine.Phase) {
         var m = Self.machine(in: phase)
         let actions = m.content(ServerContent(interrupted: true))

@@ -13,7 +13,7 @@ struct GeminiLive: AsyncParsableCommand {
             message on stderr), 2 usage error. Commands that print data take --json for scripts.
             """,
         subcommands: [
-            Sessions.self, Start.self, Talk.self, Say.self, Interrupt.self, Mute.self, Unmute.self, Close.self, Watch.self,
+            Sessions.self, Start.self, Talk.self, Translate.self, Say.self, Interrupt.self, Mute.self, Unmute.self, Close.self, Watch.self,
             Doctor.self,
             Apps.self, Route.self, Unroute.self, Endpoint.self,
         ])

@@ -62,7 +62,7 @@ struct Talk: AsyncParsableCommand {
         if pushToTalk {
             options["vad"] = .variant(.dictionary(key: .string, value: .variant, [.string("disabled"): .variant(.boolean(true))]))
         }
-        if noEchoCancel { options["echo_cancel"] = .variant(.boolean(false)) }
+        if noEchoCancel { options["echo_cancel"] = .variant(.string("off")) }
         return options
     }
 
@@ -86,14 +86,11 @@ struct Talk: AsyncParsableCommand {
             client: client, session: session, pushToTalk: pushToTalk, microphone: input ?? "the default microphone",
             status: status)
         do {
-            try await controller.prepare()
-            try await controller.converse(keys: terminal.isRaw ? RawTerminal.keys() : nil, signals: signals)
+            try await controller.run(keys: terminal.isRaw ? RawTerminal.keys() : nil, signals: signals)
         } catch {
-            await controller.close()
             await client.close()
             throw error
         }
-        await controller.close()
         await client.close()
     }
 }
@@ -113,8 +110,15 @@ actor TalkController {
     private var subscriptions: [SignalSubscription] = []
     private var gatewayWatch: NameOwnerWatch?
 
-    init(client: GatewayClient, session: String, pushToTalk: Bool, microphone: String, status: StatusLine) {
+    /// What the header says the session does, e.g. "talking with" (the model's id follows).
+    let activity: String
+
+    init(
+        client: GatewayClient, session: String, pushToTalk: Bool, microphone: String, status: StatusLine,
+        activity: String = "talking with"
+    ) {
         self.client = client
+        self.activity = activity
         self.microphone = microphone
         self.session = session
         self.pushToTalk = pushToTalk
@@ -148,10 +152,22 @@ actor TalkController {
         }
         status.apply(properties)
         let model = properties["Model"]?.as(String.self) ?? ""
-        let header = "── talking with \(model) on \(session), hearing \(microphone); Ctrl-C ends"
+        let header = "── \(activity) \(model) on \(session), hearing \(microphone); Ctrl-C ends"
         Terminal.write(renderer.styled { $0.dim(header) } + "\n")
         statusLine.install()
         statusLine.show(status.line)
+    }
+
+    /// Prepares, converses until the end, and closes the session whatever happened.
+    func run(keys: AsyncStream<UInt8>?, signals: AsyncStream<Int32>) async throws {
+        do {
+            try await prepare()
+            try await converse(keys: keys, signals: signals)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
     }
 
     /// What ended the conversation.

@@ -1,3 +1,4 @@
+import AudioNodes
 import DBusService
 import Logging
 
@@ -14,6 +15,26 @@ extension GatewayService {
             notConfigured: configuration.notConfiguredMessage)
         let reply = check.dictionary
         logger.info("CheckService of \(check.model): ok \(reply["ok"] == .boolean(true))")
+        return [
+            .dictionary(
+                key: .string, value: .variant,
+                Dictionary(uniqueKeysWithValues: reply.map { (DBusValue.string($0.key), DBusValue.variant($0.value)) }))
+        ]
+    }
+
+    /// `CheckEcho() → a{sv}`: the echo check (``AudioBackend/checkEcho(logger:)``).
+    func checkEcho(_ call: DBusMethodCall) async throws -> [DBusValue] {
+        guard let audio else {
+            throw DBusError(GatewayError.audioUnavailable, "The gateway runs without audio (--no-audio); restart it without that option.")
+        }
+        let check = try await audio.checkEcho(logger: logger)
+        let m = check.measurement
+        let reply: [String: DBusValue] = [
+            "microphone": .string(check.microphone.name), "speakers": .string(check.speakers.name),
+            "delay_ms": .double(m.delayMilliseconds), "erle_db": .double(m.erleDecibels),
+            "raw_echo_dbfs": .double(m.rawEchoDBFS), "cancelled_dbfs": .double(m.cancelledDBFS),
+            "headphones": .boolean(m.recommendsHeadphones), "advice": .string(m.advice),
+        ]
         return [
             .dictionary(
                 key: .string, value: .variant,

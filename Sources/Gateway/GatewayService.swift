@@ -22,7 +22,7 @@ public final class GatewayService: Service, Sendable {
     private let requests: AsyncStream<LiveSession>
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
     /// The PipeWire connection sessions take their nodes from; nil without audio.
-    private let audio: AudioBackend?
+    let audio: AudioBackend?
     /// Detached sessions' handles, kept across restarts; nil without a path.
     let store: ResumptionStore?
     /// The session defaults and limit in force (``updateDefaults(_:maxSessionsPerOwner:)`` replaces them).
@@ -332,6 +332,7 @@ public final class GatewayService: Service, Sendable {
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
         interface.onMethod("CheckService") { call in try await self.checkService(call) }
+        interface.onMethod("CheckEcho") { call in try await self.checkEcho(call) }
         interface.onMethod("GetLiveEndpoint") { call in try await self.liveEndpointReply(call) }
         interface.onMethod("ListAudioApplications") { _ in
             let applications = try await self.audioBackend().applications()

@@ -20,6 +20,9 @@ struct Doctor: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of checks.")
     var json = false
 
+    @Flag(help: "Also check echo cancellation: play a sweep on the speakers for 4 s (audible) and measure what the canceller removes.")
+    var echo = false
+
     func run() async throws {
         var checks: [DoctorCheck] = []
         let environment = ProcessInfo.processInfo.environment
@@ -45,6 +48,13 @@ struct Doctor: AsyncParsableCommand {
         } else {
             for name in ["endpoint", "API key", "model"] {
                 checks.append(.warning(name, "not checked: the gateway did not answer", fix: "Fix the gateway first."))
+            }
+        }
+        if echo {
+            if let client = gatewayClient, gateway != nil {
+                checks.append(await Self.checkEcho(client))
+            } else {
+                checks.append(.warning("echo", "not checked: the gateway did not answer", fix: "Fix the gateway first."))
             }
         }
         await gatewayClient?.close()
@@ -128,6 +138,32 @@ struct Doctor: AsyncParsableCommand {
     }
 
     /// The endpoint, key and model checks: the gateway's `CheckService` reply as three checks.
+    /// The gateway's CheckEcho: the sweep through the speakers, raw and cancelled microphone.
+    static func checkEcho(_ client: GatewayClient) async -> DoctorCheck {
+        Terminal.standardError("echo: playing a sweep on the speakers for 4 seconds…")
+        let reply: [String: DBusValue]
+        do {
+            reply = GatewayClient.stringKeyed(
+                try await client.callRaw(GatewayClient.managerPath, GatewayClient.managerInterface, "CheckEcho", []).first)
+        } catch {
+            let fix = switch error.name.rawValue {
+            case "org.freedesktop.DBus.Error.UnknownMethod": "This gateway predates CheckEcho: update and restart it."
+            case "io.github.geminilive.Gateway1.Error.AudioUnavailable": error.message
+            default: "Look at the gateway's log (journalctl --user -u gemini-live-gateway)."
+            }
+            return .failed("echo", "CheckEcho failed: \(error.name.rawValue): \(error.message)", fix: fix)
+        }
+        let number = { (key: String) in reply[key]?.as(Double.self) ?? .nan }
+        let detail = String(
+            format: "%@ → %@: delay %.0f ms, echo removed %.1f dB (%.1f dBFS raw, %.1f dBFS left). %@",
+            reply["speakers"]?.as(String.self) ?? "?", reply["microphone"]?.as(String.self) ?? "?", number("delay_ms"),
+            number("erle_db"), number("raw_echo_dbfs"), number("cancelled_dbfs"), reply["advice"]?.as(String.self) ?? "")
+        if reply["headphones"]?.as(Bool.self) == true {
+            return .warning("echo", detail, fix: "Use headphones for talk, or lower the speakers' volume and check again.")
+        }
+        return .ok("echo", detail)
+    }
+
     static func checkService(_ client: GatewayClient, model: String) async -> [DoctorCheck] {
         let arguments: [DBusValue] = [
             .dictionary(key: .string, value: .variant, model.isEmpty ? [:] : [.string("model"): .variant(.string(model))])

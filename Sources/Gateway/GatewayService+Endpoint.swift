@@ -1,3 +1,4 @@
+import AudioNodes
 import DBusService
 import Foundation
 import Glibc
@@ -31,17 +32,28 @@ extension GatewayService {
     ///
     /// The session always asks the service for resumption handles, so that it can move to a new
     /// connection on goAway or after a drop while the client's connection stays open; the
-    /// client's own `sessionResumption.handle` resumes the session it names.
+    /// client's own `sessionResumption.handle` resumes the session it names. With `nodes` (the
+    /// client's `x-gemini-live-nodes` header) the session gets a virtual microphone carrying the
+    /// voice, and plays it on the speakers too for ``EndpointNodes/speakers``.
     ///
     /// - Throws: the named error when the session could not start; `relay` has then been closed
     ///   with the service's code and reason (or the gateway's explanation).
     public func openEndpointSession(
-        setup clientSetup: Setup, endpoint: LiveEndpoint, client: String, relay: SessionRelay
+        setup clientSetup: Setup, endpoint: LiveEndpoint, client: String, relay: SessionRelay, nodes: EndpointNodes = .none
     ) async throws(DBusError) -> LiveSession {
         try beginStart()
         defer { endStart() }
         guard let client_ = configuration.client else {
             throw DBusError(GatewayError.notConfigured, configuration.notConfiguredMessage)
+        }
+        var audio: SessionAudio.Configuration?
+        if nodes != .none {
+            guard var defaults = self.configuration.audio?.nodes else {
+                throw DBusError(GatewayError.audioUnavailable, "The gateway runs without audio (--no-audio): it has no nodes to give; drop the \(EndpointNodes.headerName) header or restart the gateway without --no-audio.")
+            }
+            defaults.capturesInput = false
+            defaults.playsOnSpeakers = nodes == .speakers
+            audio = defaults
         }
         var clientConfiguration = client_
         clientConfiguration.endpoint = endpoint
@@ -63,7 +75,7 @@ extension GatewayService {
         let limit = adjustable.withLock { $0.maxSessionsPerOwner }
         let session = LiveSession(
             id: id, owner: Self.endpointOwner, configuration: configuration, setup: setup,
-            stallTimeout: self.configuration.stallTimeout, relay: relay,
+            stallTimeout: self.configuration.stallTimeout, audio: audio, relay: relay,
             endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
             emit: { [weak self] event in
                 if case .closed(let code, let reason, let explanation) = event {

@@ -53,6 +53,14 @@ struct EndpointConnection: Sendable {
                 reason: "gateway: no Gemini API key is configured; see `gemini-live doctor`")
             return
         }
+        let nodesHeader = HTTPField.Name(EndpointNodes.headerName).flatMap { headers[$0] }
+        guard let nodes = EndpointNodes(header: nodesHeader) else {
+            logger.notice("refused a client asking for nodes \"\(nodesHeader ?? "")\"")
+            await refuseAfterFirstFrame(
+                &messages, socket: socket, code: 1007,
+                reason: "gateway: \(EndpointNodes.headerName) takes voice or speakers")
+            return
+        }
         guard let first = await firstMessage(&messages, socket: socket) else { return }
         guard let setup = await preflight(first, endpoint: endpoint, socket: socket) else { return }
         let relay = SessionRelay(
@@ -62,7 +70,8 @@ struct EndpointConnection: Sendable {
             withheld: { _ in socket.withhold() })
         let session: LiveSession
         do {
-            session = try await gateway.openEndpointSession(setup: setup, endpoint: endpoint, client: transport, relay: relay)
+            session = try await gateway.openEndpointSession(
+                setup: setup, endpoint: endpoint, client: transport, relay: relay, nodes: nodes)
         } catch {
             logger.notice("endpoint session did not start: \(error.message)")
             // The session asked for the service's code and reason as it ended; the gateway's own

@@ -55,7 +55,11 @@ from google.genai import types  # noqa: E402
 
 LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 MODEL = sdk_turns.MODEL
-CHECKS = ("endpoint", "sdk", "seeds", "auth", "goaway")
+# The desktop's PipeWire socket (the test desktop's, under scripts/test.sh), before each stack
+# gives its processes a private XDG_RUNTIME_DIR.
+PIPEWIRE_SOCKET = next((str(p) for p in [Path(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent")) / "pipewire-0"]
+                        if p.exists()), None)
+CHECKS = ("endpoint", "sdk", "seeds", "auth", "nodes", "goaway")
 
 # The seeds' setups (Preflight's tests): each with the close code the service answers and a
 # word the reason must name (the fix).
@@ -82,8 +86,9 @@ SEEDS = [
 class Stack:
     """A simulator and a gateway serving the endpoint in front of it, in a private runtime dir."""
 
-    def __init__(self, args: argparse.Namespace, name: str, simulator_args: list[str]) -> None:
+    def __init__(self, args: argparse.Namespace, name: str, simulator_args: list[str], audio: bool = False) -> None:
         self.args = args
+        self.audio = audio
         self.name = name
         self.simulator_args = simulator_args
         self.dir = Path(tempfile.mkdtemp(prefix=f"endpoint-{name}-"))
@@ -101,6 +106,8 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
+        if self.audio and PIPEWIRE_SOCKET:
+            env["PIPEWIRE_REMOTE"] = PIPEWIRE_SOCKET  # the desktop's PipeWire, by its absolute path
         env["XDG_RUNTIME_DIR"] = str(self.runtime)
         env["XDG_CONFIG_HOME"] = str(self.dir / "config")
         env.pop("GEMINI_API_KEY", None)
@@ -124,7 +131,7 @@ class Stack:
         with open(self.gateway_log, "w") as stderr:
             gateway = subprocess.Popen(
                 [self.binary("gemini-live-gateway"), "--endpoint", f"wss://localhost:{port}",
-                 "--ca-file", self.args.ca, "--key-file", str(self.key_file), "--no-audio",
+                 "--ca-file", self.args.ca, "--key-file", str(self.key_file), *([] if self.audio else ["--no-audio"]),
                  "--live-port", "0", "--live-tls-cert", self.args.cert, "--live-tls-key", self.args.key],
                 stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL, env=self.env())
         self.processes.append(gateway)
@@ -408,6 +415,47 @@ async def check_goaway(stack: Stack, report: Report, timeout: float, seconds: fl
 # ---------------------------------------------------------------- driver
 
 
+async def check_nodes_refused(stack: Stack, report: Report, seen: Seen) -> None:
+    """On a gateway without audio, and for a value it does not know, the nodes header is refused."""
+    token = f"?key={stack.endpoint['token']}"
+    for name, value, code, words in (("nodes.refused_without_audio", "voice", 1011, "without audio"),
+                                     ("nodes.bad_value_refused", "loud", 1007, "voice or speakers")):
+        got, reason, _ = await exchange(tcp(stack, token, headers={"x-gemini-live-nodes": value}), good_setup(), seen)
+        report.check(name, got == code and words in reason, f"close {got} {reason!r}")
+
+
+async def check_nodes(stack: Stack, report: Report, seen: Seen, timeout: float) -> None:
+    """x-gemini-live-nodes: voice gives the endpoint session a virtual microphone, and no input node."""
+    def gateway_nodes() -> list[str] | None:
+        """The gateway's node names, or None when pw-dump printed no whole document (the graph changed under it)."""
+        dump = subprocess.run(["pw-dump"], capture_output=True, text=True, timeout=20, env=stack.env()).stdout
+        try:
+            items, _ = json.JSONDecoder().raw_decode(dump.strip() or "[]")
+        except json.JSONDecodeError:
+            return None
+        names = []
+        for item in items:
+            name = ((item.get("info") or {}).get("props") or {}).get("node.name", "")
+            if name.startswith("gemini-live-"):
+                names.append(name)
+        return names
+
+    async with asyncio.timeout(timeout):
+        async with tcp(stack, f"?key={stack.endpoint['token']}", headers={"x-gemini-live-nodes": "voice"})() as socket:
+            await socket.send(json.dumps(good_setup()))
+            first = json.loads(await socket.recv())
+            sessions = json.loads(stack.cli("sessions", "--json").stdout or "[]")
+            ours = [s for s in sessions if s.get("owner") == "live-endpoint"]
+            voice = ours[0].get("output_node", "") if ours else ""
+            report.check("nodes.voice_node", "setupComplete" in first and voice.endswith("-voice")
+                         and ours[0].get("input_node") == "", f"first frame {list(first)}; ListSessions: {sessions}")
+            listed = stack.wait_for(lambda: voice in (gateway_nodes() or []) or None, "the voice node in pw-dump", 20) if voice else None
+            report.check("nodes.voice_node_in_the_graph", bool(listed), f"{voice} in pw-dump: {bool(listed)}")
+    gone = stack.wait_for(lambda: (lambda nodes: nodes is not None and voice not in nodes)(gateway_nodes()) or None,
+                          "the voice node to leave", 20) if voice else None
+    report.check("nodes.voice_node_leaves_with_the_client", bool(gone), f"{voice} gone after the client closed")
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run python-genai and raw clients through the gateway's Live endpoint.")
     parser.add_argument("--bin", required=True, help="directory with gemini-live-gateway, gemini-live, gemini-live-simulator")
@@ -429,7 +477,7 @@ async def main() -> int:
     report = Report()
     seen = Seen()
     print(f"google-genai {sdk_turns.genai.__version__} through the gateway's local Live endpoint", flush=True)
-    if selected & {"endpoint", "sdk", "seeds", "auth"}:
+    if selected & {"endpoint", "sdk", "seeds", "auth", "nodes"}:
         stack = Stack(args, "plain", ["--speed", "8"])
         try:
             stack.start()
@@ -442,11 +490,25 @@ async def main() -> int:
                 await check_seeds(stack, report, seen)
             if "auth" in selected:
                 await check_auth(stack, report, seen, args.timeout)
+            if "nodes" in selected:
+                await check_nodes_refused(stack, report, seen)
         except Exception as error:
             report.error("plain_stack", error)
         finally:
             stack.stop()
             stack.cleanup()
+    if "nodes" in selected and PIPEWIRE_SOCKET:
+        stack = Stack(args, "nodes", ["--speed", "8"], audio=True)
+        try:
+            stack.start()
+            await check_nodes(stack, report, seen, args.timeout)
+        except Exception as error:
+            report.error("nodes_stack", error)
+        finally:
+            stack.stop()
+            stack.cleanup()
+    elif "nodes" in selected:
+        report.check("nodes.voice_node", False, "no PipeWire socket in $XDG_RUNTIME_DIR: run under scripts/test-desktop.sh")
     if "goaway" in selected:
         # goAway 2.5 s before each connection's 4 s lifetime, then the service's 1011 close.
         stack = Stack(args, "goaway", ["--speed", "8", "--connection-lifetime", "4", "--go-away-time-left", "2.5"])

@@ -225,22 +225,32 @@ phase_swift() {
     fi
     : > "$frames"
     : > "$artifacts/swift-test.log"
-    local rc=0 run run_rc
+    local rc=0 run run_rc silent=0
     for run in "${runs[@]}"; do
         local -a args=()
         # shellcheck disable=SC2206  # a word list on purpose
         args=($run)
         GEMINI_LIVE_FRAMES_OUT="$frames.part" with_timeout "$swift_test_timeout" \
-            "${user_env[@]}" swift test "${swiftpm[@]}" --skip-build "${args[@]}" 2>&1 | tee -a "$artifacts/swift-test.log"
+            "${user_env[@]}" swift test "${swiftpm[@]}" --skip-build "${args[@]}" 2>&1 | tee "$artifacts/swift-run.log"
         run_rc=${PIPESTATUS[0]}
+        cat "$artifacts/swift-run.log" >> "$artifacts/swift-test.log"
+        # A test process that ends without swift-testing's summary did not run all its tests,
+        # whatever its exit status says.
+        if [ "$run_rc" -eq 0 ] && ! grep -aqE 'Test run with [0-9]+ tests?' "$artifacts/swift-run.log"; then
+            echo "[test] swift test $run ended without its summary line: counted as failed" | tee -a "$artifacts/swift-test.log"
+            silent=$((silent + 1))
+            run_rc=1
+        fi
         [ -s "$frames.part" ] && cat "$frames.part" >> "$frames"
         rm -f "$frames.part"
         [ "$run_rc" -eq 0 ] || rc=$run_rc
     done
+    rm -f "$artifacts/swift-run.log"
     local total failures
     total=$(swift_test_count)
     failures=$(grep -acE '^✘ Test "[^"]*".* failed after' "$artifacts/swift-test.log" || true)
     phase_note="${total:-0} Swift tests in ${#runs[@]} run(s), ${failures:-0} failed"
+    [ "$silent" -eq 0 ] || phase_note+=", $silent run(s) ended without a summary"
     [ "$rc" -eq 124 ] && phase_note="timed out after ${swift_test_timeout}s"
     return "$rc"
 }

@@ -36,8 +36,8 @@ extension GatewayService {
     static let detachedHint =
         "an owner-bound session ends with its owner: pass detached=true (\"detached\": <true> in StartSession's options, as `gemini-live start` does) to keep a session after the caller exits."
 
-    /// Logs the hint when the owner of an owner-bound session left within a second of starting it
-    /// (`busctl call … StartSession`, which exits at once).
+    /// Logs the hint when the owner of an owner-bound session left within a second of getting
+    /// StartSession's answer (`busctl call … StartSession`, which exits at once).
     func warnIfOwnerLeftEarly(_ session: LiveSession, process: String?, startedAt: ContinuousClock.Instant) {
         guard ContinuousClock.now - startedAt < .seconds(1) else { return }
         let owner = session.owner + (process.map { " (\($0))" } ?? "")

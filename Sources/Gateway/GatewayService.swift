@@ -111,6 +111,9 @@ public final class GatewayService: Service, Sendable {
         guard let client = configuration.client else { return }
         let path = registry.withLock { registry in registry.sessions.first { $0.session === session }?.path }
         guard let path else { return }
+        // The session's signals go out from their own task, in order, while it runs; its Closed
+        // is sent before its object leaves the bus.
+        let signals = Task { await session.signals.drain() }
         var watch: NameOwnerWatch?
         let started = ContinuousClock.now
         var ownerProcess: String?
@@ -148,7 +151,7 @@ public final class GatewayService: Service, Sendable {
                 group.addTask {
                     for await change in watch.changes where change.vanished {
                         self.logger.info("owner \(session.owner) left the bus; closing session \(session.id)")
-                        self.warnIfOwnerLeftEarly(session, process: ownerProcess, startedAt: started)
+                        self.warnIfOwnerLeftEarly(session, process: ownerProcess, startedAt: await session.readyAt ?? started)
                         await session.close(.ownerLeft)
                         return
                     }
@@ -161,6 +164,8 @@ public final class GatewayService: Service, Sendable {
             await session.run(client: client, logger: logger.with("session", session.id))
             group.cancelAll()
         }
+        session.signals.finish()
+        await signals.value
         watch?.cancel()
         if case .shutdown = await session.closeCause {
             logger.info("session \(session.id) closed for shutdown; its handle is kept to resume it at the next start")

@@ -53,8 +53,15 @@ public actor LiveSession {
     var talk = SessionTalkState()
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
+    /// Queues an event for the bus (``signals``); never waits for it to be sent.
     let emit: @Sendable (SessionEvent) async -> Void
+    /// The session's events on their way to the bus; the gateway runs its ``SignalQueue/drain()``.
+    nonisolated let signals: SignalQueue
     let endingCause: @Sendable () -> CloseCause?
+
+    /// When StartSession's caller got its answer (the first connection came up or failed); nil
+    /// before.
+    var readyAt: ContinuousClock.Instant? { readiness.settledAt }
 
     /// Where the session is in its life.
     public var state: SessionState { link.state }
@@ -91,7 +98,9 @@ public actor LiveSession {
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
-        self.emit = emit
+        let signals = SignalQueue(send: emit)
+        self.signals = signals
+        self.emit = { signals.enqueue($0) }
     }
 
     // MARK: Life

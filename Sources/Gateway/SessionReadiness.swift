@@ -5,6 +5,8 @@ import DBusService
 /// Settled once (the first result wins); waiters that arrive later get it at once.
 struct SessionReadiness: Sendable {
     private(set) var result: Result<Void, DBusError>?
+    /// When the result became known (StartSession's caller got its answer then).
+    private(set) var settledAt: ContinuousClock.Instant?
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Adds a waiter; false (and the waiter not kept) when the result is already known.
@@ -18,6 +20,7 @@ struct SessionReadiness: Sendable {
     mutating func settle(_ result: Result<Void, DBusError>) -> [CheckedContinuation<Void, Never>] {
         guard self.result == nil else { return [] }
         self.result = result
+        settledAt = .now
         defer { waiters.removeAll() }
         return waiters
     }

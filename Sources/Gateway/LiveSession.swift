@@ -73,6 +73,8 @@ public actor LiveSession {
     var pendingToolCalls: [String: String] = [:]
     /// The nodes and the audio counters.
     var audio: SessionAudioState
+    /// The video share and its counters.
+    var video = SessionVideoState()
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
@@ -451,7 +453,7 @@ public actor LiveSession {
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency",
-    ]
+    ] + videoPropertyNames
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).
     public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
@@ -467,6 +469,7 @@ public actor LiveSession {
             "ResumptionHandle": .string(resumption.handle ?? ""),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+            .merging(videoPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

@@ -62,6 +62,8 @@ actor LiveSession {
     private var nextTurnID = 1
     private var nextCallNumber = 1
     private var cancelledCalls: Set<String> = []
+    /// The pictures realtimeInput.video brought.
+    var vision = Vision()
 
     init(
         context: ConnectionContext, outbox: Outbox, speaker: AsyncStream<(turn: Int, plan: ReplyPlan)>.Continuation
@@ -175,6 +177,7 @@ actor LiveSession {
     }
 
     private func handle(_ input: RealtimeInput, settings: SessionSettings) {
+        guard look(at: input, settings: settings) else { return }
         let explicitActivity = input.activityStart != nil || input.activityEnd != nil
         if explicitActivity && settings.detectsActivityAutomatically {
             close(.explicitActivityWithAutomaticDetection)
@@ -321,7 +324,8 @@ actor LiveSession {
     }
 
     /// The reply plan: text parts for TEXT, else the echo of `echo` or the synthesized voice.
-    private func plan(reply text: String, echo: [Int16]?) -> ReplyPlan {
+    private func plan(reply said: String, echo: [Int16]?) -> ReplyPlan {
+        let text = vision.prefixing(said)
         guard let settings else { return ReplyPlan(steps: [], text: text, audioDuration: .zero) }
         if settings.respondsWithText { return .written(text: text) }
         let chunk = context.configuration.pacing.chunkDuration

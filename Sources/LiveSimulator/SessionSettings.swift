@@ -24,4 +24,6 @@ struct SessionSettings: Sendable {
     var resumeHandle: String?
     /// The prebuilt voice, if named.
     var voiceName: String?
+    /// `contextWindowCompression` was set (without it an audio+video session is cut after 2 minutes).
+    var compressesContext = false
 }

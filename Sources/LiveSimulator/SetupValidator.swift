@@ -40,7 +40,8 @@ enum SetupValidator {
                 activityInterrupts: setup.realtimeInputConfig?.activityHandling != .noInterruption,
                 functions: (setup.tools ?? []).flatMap { $0.functionDeclarations ?? [] },
                 resumable: setup.sessionResumption != nil, resumeHandle: handle?.isEmpty == false ? handle : nil,
-                voiceName: setup.generationConfig?.speechConfig?.voiceName))
+                voiceName: setup.generationConfig?.speechConfig?.voiceName,
+                compressesContext: setup.contextWindowCompression != nil))
     }
 
     /// True when `model` is served on `backend` today.

@@ -255,6 +255,7 @@ let package = Package(
                 "LiveSimulator",
                 "LiveClient",
                 "LiveProtocol",
+                "VideoCodec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

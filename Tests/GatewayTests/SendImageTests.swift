@@ -1,6 +1,7 @@
 import BusTestSupport
 import Foundation
 import Gateway
+import LiveProtocol
 import Testing
 
 /// SendImage: a still image checked by its bytes, sent as realtimeInput.video, seen by the model.
@@ -53,7 +54,7 @@ struct SendImageTests {
                 #expect(result.status != 0)
                 #expect(result.stderr.contains(expected), "\(mimeType): \(result.stderr)")
             }
-            let empty = await gateway.gdbus(path, G.sessionInterface, "SendImage", "@ay []", "image/png")
+            let empty = try await gateway.gdbus(path, G.sessionInterface, "SendImage", "@ay []", "image/png")
             #expect(GDBusError(empty)?.name == "org.freedesktop.DBus.Error.InvalidArgs")
             #expect(V.pictures(gateway).isEmpty)
             #expect(try await V.count(gateway, path, "VideoFramesSent") == 0)

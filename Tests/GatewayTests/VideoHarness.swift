@@ -65,7 +65,7 @@ enum VideoHarness {
         }
         guard let nodeID else {
             Tool.stop(process)
-            throw ToolError(description: "video-test-source \(name) exited (status \(process.terminationStatus))")
+            throw TestBusError("video-test-source \(name) exited (status \(process.terminationStatus))")
         }
         return Source(process: process, name: name, nodeID: nodeID)
     }
@@ -108,7 +108,7 @@ enum VideoHarness {
         let before = replies(gateway)
         try await gateway.call(path, G.sessionInterface, "SendText", "s", question)
         let answered = try await eventually { try await count(gateway, path, "Turn") == turn + 1 }
-        guard answered else { throw ToolError(description: "no reply to \"\(question)\"\n\(gateway.logs.text)") }
+        guard answered else { throw TestBusError("no reply to \"\(question)\"\n\(gateway.logs.text)") }
         return String(replies(gateway).dropFirst(before.count))
     }
 
@@ -169,7 +169,7 @@ enum VideoHarness {
         let ready = await eventually { tool.stdout.contains("ready") || !tool.isRunning }
         guard ready, tool.isRunning else {
             _ = await tool.stop()
-            throw ToolError(description: "the test portal did not start: \(tool.stderr)")
+            throw TestBusError("the test portal did not start: \(tool.stderr)")
         }
         return Portal(tool: tool, log: log)
     }

@@ -1,6 +1,8 @@
 import BusTestSupport
+import DBusService
 import Foundation
 import Gateway
+import LiveProtocol
 import LiveSimulator
 import Testing
 
@@ -41,7 +43,7 @@ struct VideoShareTests {
             let log = MonitorLog(await monitor.stop().stdout)
             #expect(stopped)
             #expect(log.signals(G.sessionInterface, "VideoStopped", path: path).first?.values("string").first == "")
-            let again = await gateway.gdbus(path, G.sessionInterface, "StopSharing")
+            let again = try await gateway.gdbus(path, G.sessionInterface, "StopSharing")
             #expect(GDBusError(again)?.name == GatewayError.invalidState.rawValue, "\(again.stderr)")
         }
     }
@@ -156,11 +158,11 @@ struct VideoShareTests {
             let source = try await V.startSource(desktop, name: "test-refused", color: "red")
             defer { source.stop() }
             let path = try await V.startSession(gateway)
-            let missing = await gateway.gdbus(path, G.sessionInterface, "ShareScreen", "{}")
+            let missing = try await gateway.gdbus(path, G.sessionInterface, "ShareScreen", "{}")
             #expect(GDBusError(missing)?.name == GatewayError.portalUnavailable.rawValue, "\(missing.stderr)")
             for (select, start, error) in [(1, 0, GatewayError.cancelled), (0, 2, GatewayError.portalRefused)] {
                 let portal = try await V.startPortal(gateway, desktop, nodeID: source.nodeID, selectResponse: select, startResponse: start)
-                let result = await gateway.gdbus(path, G.sessionInterface, "ShareScreen", "{}")
+                let result = try await gateway.gdbus(path, G.sessionInterface, "ShareScreen", "{}")
                 #expect(GDBusError(result)?.name == error.rawValue, "\(result.stderr)")
                 #expect(try await V.string(gateway, path, "VideoState") == "idle")
                 #expect(portal.methods().contains("Close"), "the half-made portal session is closed")
@@ -176,20 +178,20 @@ struct VideoShareTests {
             let source = try await V.startSource(desktop, name: "test-busy", color: "red")
             defer { source.stop() }
             let path = try await V.startSession(gateway)
-            let unknown = await gateway.gdbus(path, G.sessionInterface, "ShareVideo", "no-such-camera", "{}")
+            let unknown = try await gateway.gdbus(path, G.sessionInterface, "ShareVideo", "no-such-camera", "{}")
             #expect(GDBusError(unknown)?.name == GatewayError.notFound.rawValue)
             #expect(GDBusError(unknown)?.message.contains("test-busy (id \(source.nodeID))") == true, "lists the video nodes: \(unknown.stderr)")
-            let fast = await gateway.gdbus(path, G.sessionInterface, "ShareVideo", "test-busy", "{'fps': <5.0>}")
+            let fast = try await gateway.gdbus(path, G.sessionInterface, "ShareVideo", "test-busy", "{'fps': <5.0>}")
             #expect(GDBusError(fast)?.name == "org.freedesktop.DBus.Error.InvalidArgs")
             #expect(GDBusError(fast)?.message.contains("allow_fast") == true)
             try await gateway.call(path, G.sessionInterface, "ShareVideo", "sa{sv}", source.name, "0")
-            let second = await gateway.gdbus(path, G.sessionInterface, "ShareVideo", "test-busy", "{}")
+            let second = try await gateway.gdbus(path, G.sessionInterface, "ShareVideo", "test-busy", "{}")
             #expect(GDBusError(second)?.name == GatewayError.invalidState.rawValue)
             #expect(GDBusError(second)?.message.contains("call StopSharing first") == true)
             try await gateway.call(path, G.sessionInterface, "StopSharing")
 
             let plain = try await V.startSession(gateway, extra: ["context_compression", "b", "false"])
-            let refused = await gateway.gdbus(plain, G.sessionInterface, "ShareVideo", "test-busy", "{}")
+            let refused = try await gateway.gdbus(plain, G.sessionInterface, "ShareVideo", "test-busy", "{}")
             #expect(GDBusError(refused)?.name == GatewayError.invalidState.rawValue)
             #expect(GDBusError(refused)?.message.contains("2 minutes") == true)
         }

@@ -2,8 +2,8 @@ import DBusService
 import Foundation
 import VideoCodec
 
-/// An image for `SendImage`: PNG or JPEG, its type checked by its bytes and its size by the
-/// limits, before anything is sent.
+/// An image for `SendImage`: PNG or JPEG, its type checked by its bytes, its size by the limits
+/// and its data by decoding it, before anything is sent.
 struct StillImage: Sendable {
     /// The image's MIME type, from its bytes.
     let mimeType: String
@@ -41,14 +41,19 @@ struct StillImage: Sendable {
         default:
             throw .invalidArgs("mime_type must be \"image/png\", \"image/jpeg\" or \"\" (taken from the bytes), got \"\(declared)\"")
         }
+        // Decoded in full (then dropped): a damaged image is refused here, not by the service,
+        // which would close the whole session over it.
         var width: Int32 = 0
         var height: Int32 = 0
+        var pixels: UnsafeMutablePointer<UInt8>?
         var error: UnsafePointer<CChar>?
+        let maxPixels = Self.maxSide * Self.maxSide
         let read = bytes.withUnsafeBufferPointer { buffer in
             detected == "image/png"
-                ? vc_png_size(buffer.baseAddress, buffer.count, &width, &height, &error)
-                : vc_jpeg_size(buffer.baseAddress, buffer.count, &width, &height, &error)
+                ? vc_png_decode(buffer.baseAddress, buffer.count, maxPixels, &pixels, &width, &height, &error)
+                : vc_jpeg_decode(buffer.baseAddress, buffer.count, maxPixels, &pixels, &width, &height, &error)
         }
+        vc_free(pixels)
         guard read == 0 else {
             throw .invalidArgs("The image cannot be read: \(error.map { String(cString: $0) } ?? "damaged")")
         }

@@ -10,7 +10,7 @@ struct Vision: Sendable {
     struct Picture: Sendable, Equatable {
         var width: Int
         var height: Int
-        /// The most common named colour, and the second when the first covers under half.
+        /// The most common named colour, and the second when the first covers half or less.
         var colors: [String]
         var mimeType: String
 
@@ -85,7 +85,7 @@ struct Vision: Sendable {
     ]
 
     /// The most common colour name over every pixel, and the runner-up when the first covers
-    /// less than half of the picture (ties go to the name first in alphabetical order).
+    /// half of the picture or less (ties go to the name first in alphabetical order).
     static func dominantColors(_ rgb: UnsafeBufferPointer<UInt8>) -> [String] {
         var counts = [Int](repeating: 0, count: palette.count)
         var index = 0
@@ -107,7 +107,7 @@ struct Vision: Sendable {
         let ranked = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : palette[$0].name < palette[$1].name }
         let total = max(counts.reduce(0, +), 1)
         let first = ranked[0]
-        guard counts[first] * 2 < total, counts[ranked[1]] > 0 else { return [palette[first].name] }
+        guard counts[first] * 2 <= total, counts[ranked[1]] > 0 else { return [palette[first].name] }
         return [palette[first].name, palette[ranked[1]].name]
     }
 }

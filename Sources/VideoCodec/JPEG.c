@@ -49,6 +49,10 @@ static int read_header(tjhandle handle, const uint8_t *data, size_t size, int32_
 		*error = "not a readable JPEG (its header is damaged)";
 		return -1;
 	}
+	if (w <= 0 || h <= 0) {
+		*error = "not a readable JPEG (no picture size in its header)";
+		return -1;
+	}
 	*width = w;
 	*height = h;
 	return 0;

@@ -14,7 +14,7 @@ struct GeminiLive: AsyncParsableCommand {
             """,
         subcommands: [
             Sessions.self, Start.self, Say.self, Interrupt.self, Close.self, Watch.self, Doctor.self,
-            Apps.self, Route.self, Unroute.self,
+            Apps.self, Route.self, Unroute.self, Share.self, Show.self,
         ])
 
     /// Parses the command line and runs the chosen command, mapping failures to the exit convention.

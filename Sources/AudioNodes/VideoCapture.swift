@@ -3,6 +3,10 @@ import Logging
 import PipeWireShim
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A video capture stream on a PipeWire video node: a camera, a virtual camera, an OBS output,
 /// or the screen-cast node a ScreenCast portal handed out (over the portal's own PipeWire socket).
 ///
@@ -131,7 +135,9 @@ public final class VideoCapture: @unchecked Sendable {
             coreListener = pwshim_core_listener_new(core, { data, id, _, result, message in
                 guard let data else { return }
                 let box = Unmanaged<CallbackBox>.fromOpaque(data).takeUnretainedValue()
-                guard id == 0 else { return }
+                // Only a broken connection ends the capture: PipeWire also reports protocol
+                // complaints ("unknown resource 3 op:4") on id 0 that leave the stream running.
+                guard id == 0, result == -EPIPE || result == -ECONNRESET || result == -ENOTCONN else { return }
                 let text = message.map { String(cString: $0) } ?? ""
                 let connection = box.viaPortal ? "the portal's PipeWire connection" : "the PipeWire connection"
                 box.end("\(connection) failed (\(text.isEmpty ? "error \(result)" : text))")

@@ -40,7 +40,8 @@ public final class PipeWireLoop: @unchecked Sendable {
     let threadLoop: OpaquePointer
     /// The loop of the thread loop (non-realtime); event and timer sources live here.
     let loop: UnsafeMutablePointer<pw_loop>
-    /// The context; video captures connect extra cores on it (a portal's socket).
+    /// The context; modules load into it (``EchoCanceller``) and video captures connect extra
+    /// cores on it (a portal's socket).
     let context: OpaquePointer
     /// The registry view behind ``graph``.
     let registry: GraphRegistry
@@ -93,6 +94,9 @@ public final class PipeWireLoop: @unchecked Sendable {
     deinit {
         close()
     }
+
+    /// The daemon's socket this loop connects to (``Configuration/remote``), nil for the default.
+    var remoteName: String? { configuration.remote }
 
     /// The current connection state.
     public var connectionState: PipeWireConnectionState {

@@ -65,13 +65,17 @@ extension LiveSession {
     func sendAudio(_ chunk: AudioChunk) async {
         let samples = chunk.sampleCount
         audio.samplesCaptured += samples
-        let holds = state == .reconnecting && configuration.sessionResumption
+        let holds = link.holdsInput
         guard state == .active || holds, closeCause == nil else {
             audio.samplesDropped += samples
             return
         }
+        guard admitInput(chunk) else { return }
         do {
-            try await send(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), kept: true)
+            guard try await sendRealtime(.realtimeInput(.audio(.pcm(guarded(chunk).bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
+                audio.samplesDropped += samples
+                return
+            }
         } catch {
             audio.samplesDropped += samples
             return
@@ -85,9 +89,11 @@ extension LiveSession {
     /// The input went quiet: sends `audioStreamEnd`, which the service takes only with its
     /// automatic activity detection (protocol §2.3).
     func endAudioStream() async {
-        guard configuration.automaticActivityDetection, state == .active else { return }
+        guard configuration.automaticActivityDetection, state == .active, !talk.muted, !talk.streamEnded else { return }
         do {
-            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            talk.streamEnded = true
+            conversation.userInput()
             expectReply()
         } catch {
             return
@@ -97,10 +103,11 @@ extension LiveSession {
     // MARK: Voice
 
     /// Queues the model's audio on the microphone (and the speaker stream).
-    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant, logger: Logger) {
+    func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant) {
         audio.samplesReceived += blob.data.count / 2
         guard let nodes = audio.nodes else { return }
         blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }
+        noteVoiceQueued(bufferedMilliseconds: max(nodes.output.bufferedMilliseconds, nodes.speaker?.bufferedMilliseconds ?? 0))
         let elapsed = ContinuousClock.now - receivedAt
         audio.downlink.record(nanoseconds: Int(elapsed.components.seconds) * 1_000_000_000
             + Int(elapsed.components.attoseconds / 1_000_000_000))

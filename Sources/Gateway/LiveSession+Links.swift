@@ -3,30 +3,13 @@ import LiveClient
 import LiveProtocol
 import Logging
 
-/// How a connection ended.
-enum LinkEnding: Sendable {
-    /// It closed (or dropped: code nil) after setup.
-    case closed(CloseExplanation)
-    /// It could not be set up, or its transport failed.
-    case failed(LiveClientError)
-}
-
 extension LiveSession {
     // MARK: Connections
-
-    /// Queues the opening of the next connection.
-    func openLink(_ purpose: LinkPurpose, handle: String?, delay: Duration = .zero) {
-        linksOpened += 1
-        let plan = LinkPlan(number: linksOpened, purpose: purpose, handle: handle, delay: delay)
-        pendingLink = plan
-        jobs?.yield(.connect(plan))
-    }
 
     /// Opens the connection `plan` describes and relays its events until it ends; a ``close(_:)``
     /// while it is being opened abandons it.
     func serve(_ plan: LinkPlan, client: LiveClientConfiguration, logger: Logger) async {
         let (abandoned, continuation) = AsyncStream<Void>.makeStream()
-        connectAttempt = continuation
         linkAborts[plan.number] = continuation
         if closeCause != nil || state == .closed { continuation.finish() }
         let linkLogger = logger.with("connection", String(plan.number))
@@ -59,7 +42,8 @@ extension LiveSession {
                 guard await self.attach(connection, plan: plan, logger: logger) else { return }
                 var events = connection.events.makeAsyncIterator()
                 while let event = try await events.next() {
-                    await self.handle(event, link: plan.number, receivedAt: events.receivedAt, logger: logger)
+                    await self.handle(
+                        event, link: plan.number, receivedAt: events.receivedAt, frame: events.frame, logger: logger)
                 }
             }
             await linkEnded(plan, .closed(outcome.close), logger: logger)
@@ -71,178 +55,90 @@ extension LiveSession {
     }
 
     /// Makes `connection` the session's connection; false when the session is closing (the
-    /// connection is then closed).
+    /// connection is then closed) or no longer waits for it.
     private func attach(_ new: LiveConnection, plan: LinkPlan, logger: Logger) async -> Bool {
-        guard pendingLink?.number == plan.number else { return false }
-        pendingLink = nil
-        connectAttempt = nil
-        if let closeCause {
-            await setState(.closing)
-            await new.close(code: 1000, reason: closeCause.reason)
+        switch link.attached(plan) {
+        case .ignored:
             return false
-        }
-        let old = connection
-        connection = new
-        currentLink = plan.number
-        linkFresh = true
-        guard plan.purpose != .start else {
+        case .refused(let reason):
+            await reportState()
+            await new.close(code: 1000, reason: reason)
+            if connection == nil { await finish(nil) }
+            return false
+        case .started:
+            connection = new
             lastCall = .now
+            await relayOpened(new)
             resolve(.success(()))
-            await setState(.active)
+            await reportState()
+            return true
+        case .resumed(let previous, let contextKept):
+            let old = previous == nil ? nil : connection
+            connection = new
+            await perform(conversation.resumed(), receivedAt: .now)
+            let resent = await resend(on: new, logger: logger)
+            if let old { await old.close(code: 1000, reason: "session moved to a new connection") }
+            logger.info(
+                "resumed on connection \(plan.number) (\(plan.purpose), context \(contextKept ? "kept" : "lost")); resent \(resent) message(s)")
+            link.resumeCompleted()
+            await reportState()
+            await emit(.resumed(contextKept: contextKept))
             return true
         }
-        let contextKept = plan.handle != nil
-        handover = nil
-        reconnect.reset()
-        modelSpeaking = false
-        droppingReply = false
-        if !pendingToolCalls.isEmpty {
-            // The resent input makes the model call again, with new ids.
-            let ids = pendingToolCalls.keys.sorted()
-            pendingToolCalls = [:]
-            await emit(.toolCallCancellation(ids: ids))
-        }
-        let resent = await resend(on: new, logger: logger)
-        if let old { await old.close(code: 1000, reason: "session moved to a new connection") }
-        logger.info(
-            "resumed on connection \(plan.number) (\(plan.purpose), context \(contextKept ? "kept" : "lost")); resent \(resent) message(s)")
-        await setState(.active)
-        await emit(.resumed(contextKept: contextKept))
-        return true
     }
 
     /// Sends the kept, unconfirmed messages on `connection`, oldest first, including any the owner
     /// sends meanwhile; returns how many went out.
     private func resend(on connection: LiveConnection, logger: Logger) async -> Int {
         var sent = 0
-        var next = resumption.entries.first?.order
-        while let order = next, let entry = resumption.entries.first(where: { $0.order >= order }) {
+        var next = link.resumption.entries.first?.order
+        while let order = next, let entry = link.resumption.entries.first(where: { $0.order >= order }) {
             do {
                 try await connection.send(entry.message)
                 sent += 1
             } catch {
                 logger.warning("could not resend message \(entry.order): \(error)")
-                if case .messageRejected = error { resumption.forget(entry.order) } else { break }
+                if case .messageRejected = error { link.resumption.forget(entry.order) } else { break }
             }
             next = entry.order + 1
         }
-        if resumption.overflowed > 0 {
-            logger.warning("\(resumption.overflowed) unconfirmed message(s) were too many to keep and are not resent")
+        if link.resumption.overflowed > 0 {
+            logger.warning("\(link.resumption.overflowed) unconfirmed message(s) were too many to keep and are not resent")
         }
         return sent
     }
 
-    /// Decides what follows the end of connection `plan.number`.
-    func linkEnded(_ plan: LinkPlan, _ ending: LinkEnding, logger: Logger) async {
-        if pendingLink?.number == plan.number {
-            pendingLink = nil
-            connectAttempt = nil
-            await attemptFailed(plan, ending, logger: logger)
-            return
-        }
-        guard plan.number == currentLink, state != .closed else {
+    /// Carries out what follows the end of connection (or attempt) `plan`.
+    func linkEnded(_ plan: LinkPlan, _ ending: ConnectionMachine.Ending, logger: Logger) async {
+        let wasCurrent = plan.number == link.currentLink && link.linkOpen
+        let decision = link.ended(plan, ending, endingCause: endingCause(), now: .now)
+        if wasCurrent, !link.linkOpen { connection = nil }
+        if let cause = link.closeCause { resolve(.failure(Self.closedBeforeReady(cause))) }
+        switch decision {
+        case .ignored:
             logger.debug("connection \(plan.number) ended after the session left it")
-            return
-        }
-        connection = nil
-        let explanation: CloseExplanation
-        var detail: String?
-        switch ending {
-        case .closed(let close):
-            explanation = close
-        case .failed(let error):
-            explanation = CloseExplanation.explain(code: nil, reason: nil)
-            detail = error.description
-        }
-        if let stall = stalls.removeValue(forKey: plan.number) { detail = stall }
-        adoptEndingCause()
-        if closeCause != nil {
-            await finish(explanation)
-            return
-        }
-        if pendingLink != nil {
-            // A handover is under way; the new connection takes over when it is ready.
-            await setState(.reconnecting)
-            return
-        }
-        guard configuration.sessionResumption, explanation.retryable || explanation.category == .sessionNotFound else {
-            await finish(explanation, error: detail)
-            return
-        }
-        logger.notice("connection \(plan.number) ended (\(detail ?? explanation.description)); resuming")
-        lastError = detail ?? explanation.description
-        await setState(.reconnecting)
-        await retry(after: explanation, detail: detail, logger: logger)
-    }
-
-    /// A connection could not be opened: the session's first fails StartSession; a later one is
-    /// retried, restarted without the handle, or ends the session.
-    private func attemptFailed(_ plan: LinkPlan, _ ending: LinkEnding, logger: Logger) async {
-        adoptEndingCause()
-        guard plan.purpose != .start else {
-            switch ending {
-            case .failed(let error):
-                fail(GatewayError.from(error))
-                await finish(nil, error: error.description)
-            case .closed(let close):
-                await finish(close)
-            }
-            return
-        }
-        if closeCause != nil {
-            if connection == nil { await finish(nil) }
-            return
-        }
-        let explanation: CloseExplanation
-        var retryable: Bool
-        var detail: String?
-        switch ending {
-        case .closed(let close):
-            explanation = close
-            retryable = close.retryable
-        case .failed(.closedDuringSetup(let close)):
-            explanation = close
-            retryable = close.retryable
-        case .failed(let error):
-            explanation = CloseExplanation.explain(code: nil, reason: nil)
-            switch error {
-            case .connectFailed, .setupTimedOut, .connectionLost, .connectionClosed, .unexpectedFirstMessage:
-                retryable = true
-            case .preflightFailed, .messageRejected, .invalidURL, .closedDuringSetup:
-                retryable = false
-            }
-            detail = error.description
-        }
-        if explanation.category == .sessionNotFound, plan.handle != nil {
+        case .finish(let close, let error, let closeCurrent):
+            if closeCurrent, let connection { await connection.close(code: 1000, reason: "session ended") }
+            await finish(close, error: error)
+        case .failStart(let error):
+            resolve(.failure(GatewayError.from(error)))
+            await finish(Self.serviceClose(of: error), error: error.description)
+        case .awaitNewLink:
+            await reportState()
+        case .retry(let next, let lastError):
+            if wasCurrent { logger.notice("connection \(plan.number) ended (\(lastError)); resuming") }
+            await reopen(next, lastError: lastError)
+        case .freshSession(let next, let lastError):
             logger.warning("the service no longer knows the handle; starting a fresh session (context lost)")
-            lastError = "\(explanation.description) The session continues as a new one; its earlier context is lost."
-            resumption.dropHandle()
-            await emit(.propertiesChanged(["LastError"]))
-            openLink(.recovery, handle: nil)
-            return
+            await reopen(next, lastError: lastError)
         }
-        guard retryable else {
-            if let connection { await connection.close(code: 1000, reason: "session ended") }
-            await finish(explanation, error: detail)
-            return
-        }
-        lastError = detail ?? explanation.description
-        await emit(.propertiesChanged(["LastError"]))
-        await retry(after: explanation, detail: detail, logger: logger)
     }
 
-    /// Opens the next connection after the policy's backoff, or ends the session when the budget
-    /// is spent.
-    private func retry(after explanation: CloseExplanation, detail: String?, logger: Logger) async {
-        guard let delay = reconnect.delay() else {
-            let budget = reconnect.budget.components.seconds
-            await finish(
-                explanation,
-                error: "The connection could not be resumed within \(budget) s; the last failure: \(detail ?? explanation.description)")
-            return
-        }
-        let purpose: LinkPurpose = connection == nil ? .recovery : .handover
-        openLink(purpose, handle: resumption.handle, delay: delay)
+    /// Says why the session reconnects and queues connection `plan`.
+    private func reopen(_ plan: LinkPlan, lastError: String) async {
+        self.lastError = lastError
+        if await !reportState() { await emit(.propertiesChanged(["LastError"])) }
+        jobs?.yield(.connect(plan))
     }
 
     // MARK: Stalls
@@ -250,54 +146,52 @@ extension LiveSession {
     /// The service owes a reply: if it sends nothing within ``stallTimeout``, the connection is
     /// replaced.
     func expectReply() {
-        guard awaitingReplySince == nil, state == .active else { return }
-        let now = ContinuousClock.now
-        awaitingReplySince = now
-        jobs?.yield(.stallDeadline(link: currentLink, deadline: now + stallTimeout))
+        guard let (number, deadline) = link.expectReply(now: .now) else { return }
+        jobs?.yield(.stallDeadline(link: number, deadline: deadline))
     }
 
     /// The stall deadline of connection `link` came: if the service still sent nothing since the
     /// input that asked for a reply, abort the connection; it is resumed like a drop.
-    func stallDue(link: Int, logger: Logger) async {
-        guard link == currentLink, state == .active, let since = awaitingReplySince else { return }
-        let silent = ContinuousClock.now - since
-        if silent < stallTimeout {
-            jobs?.yield(.stallDeadline(link: link, deadline: since + stallTimeout))
+    func stallDue(link number: Int, logger: Logger) async {
+        switch link.stallDue(link: number, now: .now) {
+        case .ignored:
             return
+        case .rearm(let number, let deadline):
+            jobs?.yield(.stallDeadline(link: number, deadline: deadline))
+        case .abort(let number, let silence):
+            logger.warning(
+                "the service sent nothing for \(silence) after input that asks for a reply; the connection is stalled, resuming on a new one")
+            linkAborts[number]?.finish()
         }
-        logger.warning("the service sent nothing for \(silent) after input that asks for a reply; the connection is stalled, resuming on a new one")
-        stalls[link] = "The service stopped answering (nothing for \(silent.components.seconds) s after input that asks for a reply); the session moved to a new connection."
-        awaitingReplySince = nil
-        linkAborts[link]?.finish()
     }
 
     // MARK: goAway
 
     /// The service will end the connection in `timeLeft` seconds: move at the next safe point.
     func planHandover(timeLeft: Double, logger: Logger) async {
-        guard configuration.sessionResumption, handover == nil, pendingLink == nil, state == .active else { return }
-        let plan = HandoverPlan(timeLeft: timeLeft)
-        handover = plan
-        if resumption.resumable, pendingToolCalls.isEmpty {
-            await beginHandover(logger: logger)
-        } else {
-            logger.info("goAway: waiting for a resumable point (at most \(plan.deadline - plan.announced))")
-            jobs?.yield(.handoverDeadline(link: currentLink, deadline: plan.deadline))
+        let toolCallsPending = !conversation.pendingCalls.isEmpty
+        switch link.goAway(timeLeft: timeLeft, toolCallsPending: toolCallsPending, now: .now) {
+        case .ignored:
+            return
+        case .move(let plan):
+            await moveToNewConnection(plan, logger: logger)
+        case .wait(let number, let deadline):
+            logger.info("goAway: waiting for a resumable point (at most \(deadline - .now))")
+            jobs?.yield(.handoverDeadline(link: number, deadline: deadline))
         }
     }
 
     /// The goAway deadline of connection `link` came: move now unless the move already began.
-    func handoverDue(link: Int, logger: Logger) async {
-        guard handover != nil, link == currentLink, pendingLink == nil, state == .active else { return }
+    func handoverDue(link number: Int, logger: Logger) async {
+        guard case .move(let plan) = link.handoverDue(link: number) else { return }
         logger.warning("goAway: no resumable point before the deadline; moving now with the latest handle")
-        await beginHandover(logger: logger)
+        await moveToNewConnection(plan, logger: logger)
     }
 
     /// Opens the next connection with the latest handle while the current one stays open.
-    func beginHandover(logger: Logger) async {
-        guard state == .active, pendingLink == nil, closeCause == nil else { return }
+    func moveToNewConnection(_ plan: LinkPlan, logger: Logger) async {
         logger.info("goAway: moving the session to a new connection")
-        await setState(.reconnecting)
-        openLink(.handover, handle: resumption.handle)
+        await reportState()
+        jobs?.yield(.connect(plan))
     }
 }

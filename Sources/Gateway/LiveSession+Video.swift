@@ -94,6 +94,8 @@ extension LiveSession {
 
     /// Sends one JPEG frame as `realtimeInput.video`; false (counted as skipped) when the
     /// session is not active. Frames are not kept for a resume: a stale picture is worth nothing.
+    /// While a blocking tool call is pending the frame is held (``HeldInput``) and sent after the
+    /// response; a newer frame replaces it, and the replaced one counts as skipped.
     func sendVideoFrame(_ jpeg: Data) async -> Bool {
         guard state == .active, closeCause == nil else {
             video.framesSkipped += 1
@@ -101,7 +103,7 @@ extension LiveSession {
             return false
         }
         do {
-            try await send(.realtimeInput(RealtimeInput(video: Blob(mimeType: "image/jpeg", data: jpeg))))
+            try await sendRealtime(.realtimeInput(RealtimeInput(video: Blob(mimeType: "image/jpeg", data: jpeg))), frame: true)
         } catch {
             video.framesSkipped += 1
             await emit(.propertiesChanged(["VideoFramesSkipped"]))
@@ -113,6 +115,16 @@ extension LiveSession {
         return true
     }
 
+    /// A frame held during a blocking tool call was replaced by a newer one: it is not sent
+    /// after all, so it moves from the sent counters to the skipped one.
+    func videoFrameReplaced(_ older: ClientMessage) async {
+        guard case .realtimeInput(let input) = older, let blob = input.video else { return }
+        video.framesSent -= min(video.framesSent, 1)
+        video.bytesSent -= min(video.bytesSent, UInt64(blob.data.count))
+        video.framesSkipped += 1
+        await emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent", "VideoFramesSkipped"]))
+    }
+
     /// A frame was not sent (unchanged picture, or it could not be converted).
     func videoFrameSkipped() async {
         video.framesSkipped += 1
@@ -120,11 +132,12 @@ extension LiveSession {
     }
 
     /// Sends one still image (PNG or JPEG, checked) as `realtimeInput.video`. Kept for a
-    /// resume like text: the owner sent it on purpose.
+    /// resume like text: the owner sent it on purpose; held like audio while a blocking tool
+    /// call is pending, never replaced.
     func sendImage(_ bytes: [UInt8], mimeType: String) async throws(DBusError) {
         lastCall = .now
         let image = try StillImage(bytes, declared: mimeType)
-        try await send(.realtimeInput(RealtimeInput(video: Blob(mimeType: image.mimeType, data: image.data))), kept: true)
+        try await sendRealtime(.realtimeInput(RealtimeInput(video: Blob(mimeType: image.mimeType, data: image.data))), kept: true)
         video.framesSent += 1
         video.bytesSent += UInt64(image.data.count)
         await emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent"]))

@@ -29,56 +29,43 @@ public actor LiveSession {
     public nonisolated let stallTimeout: Duration
     /// The session's PipeWire nodes as asked for; nil when the gateway runs without audio.
     public nonisolated let audioConfiguration: SessionAudio.Configuration?
+    /// Set for a session of the local Live endpoint: the client its service frames go to.
+    public nonisolated let relay: SessionRelay?
 
-    public private(set) var state: SessionState = .connecting
-    /// The current turn number.
-    public private(set) var turn: UInt64 = 0
-    public private(set) var usage = SessionUsage()
-    /// The last problem, explained; empty when none.
-    public internal(set) var lastError = ""
-
-    private var sequence: UInt64 = 0
+    /// The connection's life: which connection counts, handover, retries, stalls, the close.
+    var link: ConnectionMachine
+    /// The conversation: turns, the reply in progress, pending tool calls, usage.
+    var conversation = ConversationMachine()
     /// The connection whose events count; nil while there is none.
     var connection: LiveConnection?
-    /// The number of ``connection`` (1 for the first).
-    var currentLink = 0
-    /// The connection being opened, if any.
-    var pendingLink: LinkPlan?
     /// Finishing one abandons that connection (while opening) or aborts it (once open), by number.
     var linkAborts: [Int: AsyncStream<Void>.Continuation] = [:]
-    /// Since when the service owes a reply on the current connection; nil when it owes none.
-    var awaitingReplySince: ContinuousClock.Instant?
-    /// Why the watchdog aborted a connection, by number: what the session reports for its end.
-    var stalls: [Int: String] = [:]
-    var linksOpened = 0
-    /// True until the current connection delivered something other than a resumption update.
-    var linkFresh = false
-    var resumption = ResumptionState()
-    var reconnect: ReconnectPolicy
-    /// Set by goAway until the session moved.
-    var handover: HandoverPlan?
     /// The run loop's work queue; finished when the session is closed.
     var jobs: AsyncStream<LinkJob>.Continuation?
-    private var readiness: Result<Void, DBusError>?
-    private var readinessWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Why the gateway is closing the session; nil while nobody asked.
-    var closeCause: CloseCause?
-    /// Finished by ``close(_:)`` (or the end of the session) to abandon the connection being opened.
-    var connectAttempt: AsyncStream<Void>.Continuation?
-    var modelSpeaking = false
-    /// The rest of the current reply is being dropped (the owner called Interrupt).
-    var droppingReply = false
-    /// The turn `Interrupted` was last emitted for (once per turn).
-    private var interruptedTurn: UInt64?
-    var pendingToolCalls: [String: String] = [:]
+    private var readiness = SessionReadiness()
+    /// The session's log, with its id (set when it runs).
+    var logger = Logger(label: "io.github.geminilive.session")
     /// The nodes and the audio counters.
     var audio: SessionAudioState
     /// The video share and its counters.
     var video = SessionVideoState()
+    /// The last problem, explained; empty when none.
+    public internal(set) var lastError = ""
+    /// Mute, manual activity, the activity indicator and the turn latencies (LiveSession+Activity).
+    var talk = SessionTalkState()
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
-    private let endingCause: @Sendable () -> CloseCause?
+    let endingCause: @Sendable () -> CloseCause?
+
+    /// Where the session is in its life.
+    public var state: SessionState { link.state }
+    /// The current turn number.
+    public var turn: UInt64 { conversation.turn }
+    /// Token counts the service reported.
+    public var usage: SessionUsage { conversation.usage }
+    /// Why the gateway is closing the session; nil while nobody asked.
+    var closeCause: CloseCause? { link.closeCause }
 
     /// A session for `owner`; it does nothing until ``run(client:logger:)``.
     ///
@@ -90,7 +77,7 @@ public actor LiveSession {
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
         idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
         stallTimeout: Duration = .seconds(20), audio: SessionAudio.Configuration? = nil,
-        endingCause: @escaping @Sendable () -> CloseCause? = { nil },
+        relay: SessionRelay? = nil, endingCause: @escaping @Sendable () -> CloseCause? = { nil },
         emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
         self.id = id
@@ -98,8 +85,10 @@ public actor LiveSession {
         self.detachedUserID = detachedUserID
         self.idleTimeout = idleTimeout
         self.stallTimeout = stallTimeout
-        self.reconnect = reconnect
+        self.link = ConnectionMachine(
+            resumes: configuration.sessionResumption, reconnect: reconnect, stallTimeout: stallTimeout)
         self.audioConfiguration = audio
+        self.relay = relay
         self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
         self.endingCause = endingCause
         self.configuration = configuration
@@ -115,13 +104,14 @@ public actor LiveSession {
     /// A ``close(_:)`` while connecting abandons the attempt, so the session ends promptly
     /// whatever the service does.
     public func run(client: LiveClientConfiguration, logger: Logger) async {
-        guard closeCause == nil else {
+        self.logger = logger
+        guard let first = link.start(handle: configuration.resumeHandle) else {
             await finish(nil)
             return
         }
         let (work, continuation) = AsyncStream<LinkJob>.makeStream()
         jobs = continuation
-        openLink(.start, handle: configuration.resumeHandle)
+        jobs?.yield(.connect(first))
         await withDiscardingTaskGroup { group in
             for await job in work {
                 switch job {
@@ -146,37 +136,34 @@ public actor LiveSession {
     /// Returns once the service confirmed the setup.
     /// - Throws: the named error that explains why the session could not start.
     public func waitUntilReady() async throws(DBusError) {
-        if readiness == nil {
-            await withCheckedContinuation { readinessWaiters.append($0) }
+        if readiness.result == nil {
+            await withCheckedContinuation { waiter in
+                if !readiness.wait(waiter) { waiter.resume() }
+            }
         }
-        if case .failure(let error) = readiness { throw error }
-    }
-
-    func fail(_ error: DBusError) {
-        resolve(.failure(error))
+        if case .failure(let error) = readiness.result { throw error }
     }
 
     func resolve(_ result: Result<Void, DBusError>) {
-        guard readiness == nil else { return }
-        readiness = result
-        for waiter in readinessWaiters { waiter.resume() }
-        readinessWaiters.removeAll()
+        for waiter in readiness.settle(result) { waiter.resume() }
     }
 
+    /// Ends the session: closes what is left open and reports `Closed` with the service's close
+    /// (nil: none) or `error` as the explanation.
     func finish(_ close: CloseExplanation?, error: String? = nil) async {
-        guard state != .closed else { return }
         adoptEndingCause()
+        let pending = link.pendingLink?.number
+        guard link.finished() else { return }
         resolve(.failure(DBusError(GatewayError.connectionFailed, error ?? close?.description ?? "The connection ended.")))
         let leftOpen = connection
         connection = nil
-        connectAttempt?.finish()
-        connectAttempt = nil
+        if let pending { linkAborts[pending]?.finish() }
         jobs?.finish()
         jobs = nil
         if let leftOpen { await leftOpen.close(code: 1000, reason: closeCause?.reason ?? "session ended") }
         if let closeCause {
             // The gateway ended the session (the service answers with 1000, or there was no connection yet).
-            await setState(.closed)
+            await reportState()
             await emit(
                 .closed(code: UInt32(close?.code ?? 1000), reason: close?.reason ?? "", explanation: closeCause.explanation))
             return
@@ -187,32 +174,66 @@ public actor LiveSession {
         } else if explanation.category != .normal {
             lastError = explanation.description
         }
-        await setState(.closed)
+        await reportState()
         await emit(
             .closed(
                 code: UInt32(explanation.code ?? 1006), reason: explanation.reason,
                 explanation: error ?? "\(explanation.summary) \(explanation.nextStep)"))
     }
 
-    func setState(_ new: SessionState) async {
-        guard state != new else { return }
-        state = new
+    /// Tells listeners the State changed, if it did since they were last told; false when it
+    /// had not.
+    @discardableResult
+    func reportState() async -> Bool {
+        guard let reported = link.stateToReport() else { return false }
+        noteStateReported(reported)
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
+        return true
+    }
+
+    /// Carries out what the conversation decided, in order.
+    func perform(_ actions: [ConversationMachine.Action], receivedAt: ContinuousClock.Instant) async {
+        for action in actions {
+            noteAction(action)
+            switch action {
+            case .emit(let event): if await passesEchoFilter(event) { await emit(event) }
+            case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
+            case .flushVoice: audio.nodes?.flushVoice()
+            case .finishVoiceTurn: audio.nodes?.finishVoiceTurn()
+            case .sendHeld(let held):
+                do {
+                    try await send(held.message, kept: held.kept)
+                } catch {
+                    logger.warning("input held during a blocking tool call could not be sent: \(error)")
+                }
+            case .resendAnswer(let response):
+                logger.notice("the service sent tool call \(response.id ?? "") again; answering it with the owner's earlier response")
+                do {
+                    try await send(.toolResponse(ToolResponse(functionResponses: [response])))
+                } catch {
+                    logger.warning("could not answer the repeated tool call \(response.id ?? ""): \(error)")
+                }
+            case .ignoredRepeatedCall(let id):
+                logger.notice("the service sent tool call \(id) again while it is still pending; not forwarded twice")
+            }
+        }
     }
 
     // MARK: Server events
 
-    /// Handles an event of connection `link`, read from the socket at `receivedAt`; events of a
-    /// connection the session left are dropped.
-    func handle(_ event: LiveEvent, link: Int, receivedAt: ContinuousClock.Instant, logger: Logger) async {
-        guard link == currentLink, state != .closed else {
-            logger.debug("dropped an event of connection \(link), which the session left")
+    /// Handles an event of connection `link`, read from the socket at `receivedAt` as `frame`;
+    /// events of a connection the session left are dropped.
+    func handle(
+        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, frame: Data? = nil, logger: Logger
+    ) async {
+        guard link.heard(link: number) else {
+            logger.debug("dropped an event of connection \(number), which the session left")
             return
         }
-        awaitingReplySince = nil
+        if let relay, let frame { await self.relay(event, frame: frame, to: relay) }
         switch event {
         case .malformedFrame(let frame):
-            linkFresh = false
+            link.heardContent()
             logger.warning("dropped a frame from the service: \(frame)")
             lastError = "The service sent a \(frame)"
             await emit(.propertiesChanged(["LastError"]))
@@ -223,83 +244,40 @@ public actor LiveSession {
 
     private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, logger: Logger) async {
         if let update = message.sessionResumptionUpdate {
-            let confirms = !linkFresh
-            if resumption.update(update, confirms: confirms), let handle = resumption.handle {
-                await emit(.resumable(handle: handle))
-                if handover != nil, pendingToolCalls.isEmpty { await beginHandover(logger: logger) }
-            }
+            let outcome = link.resumptionUpdate(update, toolCallsPending: !conversation.pendingCalls.isEmpty)
+            if let handle = outcome.handle { await emit(.resumable(handle: handle)) }
+            if let move = outcome.move { await moveToNewConnection(move, logger: logger) }
         } else {
-            linkFresh = false
+            link.heardContent()
         }
         if let content = message.serverContent {
-            if let transcript = content.inputTranscription, let text = transcript.text {
-                await emit(
-                    .inputTranscription(
-                        turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
-            }
-            if content.interrupted == true {
-                // The service cut its reply; what follows is a new reply.
-                droppingReply = false
-                audio.nodes?.flushVoice()
-                await cutReply()
-            }
-            for part in content.modelTurn?.parts ?? [] where !droppingReply {
-                if let blob = part.inlineData, blob.mimeType.lowercased().hasPrefix("audio/") {
-                    modelSpeaking = true
-                    playVoice(blob, receivedAt: receivedAt, logger: logger)
-                }
-                if let text = part.text, part.thought != true {
-                    modelSpeaking = true
-                    await emit(.text(turn: turn, sequence: nextSequence(), text: text))
-                }
-            }
-            if let transcript = content.outputTranscription, let text = transcript.text, !droppingReply {
-                modelSpeaking = true
-                await emit(
-                    .outputTranscription(
-                        turn: turn, sequence: nextSequence(), text: text, finished: transcript.finished ?? false))
-            }
-            if content.generationComplete == true {
-                audio.nodes?.finishVoiceTurn()
-                if !droppingReply, interruptedTurn != turn { await emit(.generationComplete(turn: turn)) }
-            }
+            await perform(conversation.content(content), receivedAt: receivedAt)
         }
         if let usage = message.usageMetadata {
-            self.usage.add(usage)
+            conversation.usage(usage)
         }
         if let calls = message.toolCall?.functionCalls {
-            for call in calls {
-                let id = call.id ?? ""
-                pendingToolCalls[id] = call.name
-                await emit(.toolCall(id: id, name: call.name, arguments: (call.args ?? .object([:])).compactText))
-            }
+            let gated = conversation.gatesRealtimeInput
+            await perform(conversation.toolCalls(calls, blocking: setup.blocksOnCall), receivedAt: receivedAt)
+            if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
         }
-        if let cancelled = message.toolCallCancellation?.ids, !cancelled.isEmpty {
-            for id in cancelled { pendingToolCalls[id] = nil }
-            await emit(.toolCallCancellation(ids: cancelled))
+        if let cancelled = message.toolCallCancellation?.ids {
+            let gated = conversation.gatesRealtimeInput
+            await perform(conversation.toolCallsCancelled(cancelled), receivedAt: receivedAt)
+            if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
         }
         if let goAway = message.goAway {
             let timeLeft = goAway.timeLeft?.seconds ?? 0
             await emit(.goAway(timeLeft: timeLeft))
             await planHandover(timeLeft: timeLeft, logger: logger)
         }
-        if message.serverContent?.turnComplete == true {
-            audio.nodes?.finishVoiceTurn()
-            let ended = turn
-            turn += 1
-            sequence = 0
-            modelSpeaking = false
-            droppingReply = false
-            await emit(.turnComplete(turn: ended, reason: message.serverContent?.turnCompleteReason?.rawValue ?? ""))
-            await emit(.propertiesChanged(["Turn", "Usage"]))
+        if let content = message.serverContent, content.turnComplete == true {
+            let reason = content.turnCompleteReason?.rawValue ?? ""
+            await perform(
+                conversation.turnComplete(reason: reason, requestComplete: content.completesRequest), receivedAt: receivedAt)
         } else if message.usageMetadata != nil {
             await emit(.propertiesChanged(["Usage"]))
         }
-    }
-
-    private func nextSequence() -> UInt64 {
-        defer { sequence += 1 }
-        return sequence
     }
 
     // MARK: Owner's calls
@@ -311,8 +289,13 @@ public actor LiveSession {
         guard text.utf8.count <= Self.maxTextBytes else {
             throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
         }
-        try await send(.clientContent(.userText(text)), kept: true)
-        droppingReply = false
+        if setup.sendsTextAsRealtimeInput {
+            try await send(.realtimeInput(RealtimeInput(text: text)), kept: true)
+        } else {
+            try await send(.clientContent(.userText(text)), kept: true)
+        }
+        conversation.userText()
+        noteTextTurn()
         expectReply()
     }
 
@@ -328,33 +311,19 @@ public actor LiveSession {
         lastCall = .now
         _ = try activeConnection()
         let audible = (audio.nodes?.output.bufferedMilliseconds ?? 0) > 0
-        audio.nodes?.flushVoice()
+        await perform(conversation.interrupt(audible: audible), receivedAt: .now)
         if !configuration.automaticActivityDetection {
-            try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            try await sendRealtime(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            noteActivityStarted()
         }
-        if modelSpeaking {
-            droppingReply = true
-            await cutReply()
-        } else if audible, turn > 0 {
-            await cutReply(of: turn - 1)
-        }
-    }
-
-    /// Reports the reply of `turn` (the current one by default) as cut short, once per turn.
-    private func cutReply(of cut: UInt64? = nil) async {
-        let cut = cut ?? turn
-        if cut == turn { modelSpeaking = false }
-        guard interruptedTurn != cut else { return }
-        interruptedTurn = cut
-        await emit(.interrupted(turn: cut))
     }
 
     /// Answers a pending tool call.
     public func sendToolResponse(id: String, response: String, options: [String: DBusValue]) async throws(DBusError) {
         lastCall = .now
         try options.rejectUnknownKeys(["will_continue", "scheduling"])
-        guard let name = pendingToolCalls[id] else {
-            let pending = pendingToolCalls.keys.sorted()
+        guard let call = conversation.pendingCall(id) else {
+            let pending = conversation.pendingCalls.keys.sorted()
             throw .invalidArgs(
                 "No pending tool call has id \"\(id)\"; "
                     + (pending.isEmpty ? "none is pending." : "pending: \(pending.joined(separator: ", ")).")
@@ -379,35 +348,34 @@ public actor LiveSession {
             }
         }
         let willContinue = try options.value("will_continue", as: Bool.self)
-        try await send(
-            .toolResponse(
-                ToolResponse(functionResponses: [
-                    FunctionResponse(id: id, name: name, response: value, willContinue: willContinue, scheduling: scheduling)
-                ])))
-        if willContinue != true { pendingToolCalls[id] = nil }
+        let answer = FunctionResponse(id: id, name: call.name, response: value, willContinue: willContinue, scheduling: scheduling)
+        try await send(.toolResponse(ToolResponse(functionResponses: [answer])))
+        let gated = conversation.gatesRealtimeInput
+        await perform(conversation.answered(answer, willContinue: willContinue == true), receivedAt: .now)
+        if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
         expectReply()
     }
 
     /// Closes the session for `cause`; `closed` follows. While connecting, the connection attempt
     /// is abandoned and a caller waiting in ``waitUntilReady()`` gets `InvalidState`.
     public func close(_ cause: CloseCause) async {
-        guard closeCause == nil, state != .closed else { return }
-        closeCause = cause
-        guard let connection else {
-            resolve(.failure(Self.closedBeforeReady(cause)))
-            connectAttempt?.finish()
-            await setState(.closing)
+        switch link.close(cause) {
+        case .ignored:
             return
+        case .abandon(let pending):
+            resolve(.failure(Self.closedBeforeReady(cause)))
+            if let pending { linkAborts[pending]?.finish() }
+            await reportState()
+        case .closeConnection(let reason, let pending):
+            if let pending { linkAborts[pending]?.finish() }
+            await reportState()
+            await connection?.close(code: 1000, reason: reason)
         }
-        connectAttempt?.finish()
-        await setState(.closing)
-        await connection.close(code: 1000, reason: cause.reason)
     }
 
     /// Takes the gateway's reason when the connection ended without a ``close(_:)`` (shutdown).
     func adoptEndingCause() {
-        guard closeCause == nil, let cause = endingCause() else { return }
-        closeCause = cause
+        guard link.adopt(endingCause: endingCause()), let cause = link.closeCause else { return }
         resolve(.failure(Self.closedBeforeReady(cause)))
     }
 
@@ -422,17 +390,43 @@ public actor LiveSession {
         return connection
     }
 
+    /// Sends realtime input (kept for resumption), or holds it while a blocking tool call is
+    /// pending (``HeldInput`` says the rule); false when it was neither sent nor held but
+    /// dropped, the held audio having reached its bound.
+    @discardableResult
+    func sendRealtime(
+        _ message: ClientMessage, samples: Int = 0, kept: Bool = false, frame: Bool = false
+    ) async throws(DBusError) -> Bool {
+        switch conversation.realtimeInput(message, samples: samples, kept: kept, frame: frame) {
+        case .send:
+            try await send(message, kept: kept)
+            return true
+        case .held:
+            return true
+        case .replaced(let older):
+            await videoFrameReplaced(older)
+            return true
+        case .dropped:
+            if conversation.held.droppedSamples == samples {
+                lastError =
+                    "Input beyond \(HeldInput.capacitySamples / 16_000) s was dropped while a blocking tool call was pending (the service refuses input then); answer tool calls promptly."
+                await emit(.propertiesChanged(["LastError"]))
+            }
+            return false
+        }
+    }
+
     /// Sends `message` on the current connection. User input (`kept`) is also kept until the
     /// service confirms it with a new handle; while the session reconnects it is held and sent on
     /// the next connection, so none is lost.
     func send(_ message: ClientMessage, kept: Bool = false) async throws(DBusError) {
         let keeps = kept && configuration.sessionResumption
-        if keeps, state == .reconnecting, closeCause == nil {
-            resumption.keep(message)
+        if keeps, link.holdsInput {
+            link.resumption.keep(message)
             return
         }
         let connection = try activeConnection()
-        let order = keeps ? resumption.keep(message) : nil
+        let order = keeps ? link.resumption.keep(message) : nil
         do {
             try await connection.send(message)
         } catch {
@@ -443,7 +437,7 @@ public actor LiveSession {
                 // The connection went away under the message: it stays kept and goes out after the resume.
                 return
             }
-            resumption.forget(order)
+            link.resumption.forget(order)
             throw GatewayError.from(error)
         }
     }
@@ -452,8 +446,16 @@ public actor LiveSession {
     public static let propertyNames = [
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
-        "AudioLatency",
-    ] + videoPropertyNames
+        "AudioLatency", "InputGate",
+    ] + talkPropertyNames + echoPropertyNames + videoPropertyNames
+
+    /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
+    var inputGateDescription: String {
+        guard conversation.gatesRealtimeInput else { return "open" }
+        let seconds = Double(conversation.held.heldSamples) / 16_000
+        return "held: blocking tool call \(conversation.blockingCallIDs.joined(separator: ", ")) pending; "
+            + "\(String(format: "%.1f", seconds)) s of input held, sent after the response"
+    }
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).
     public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
@@ -466,10 +468,13 @@ public actor LiveSession {
                 key: .string, value: .variant,
                 Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
             "LastError": .string(lastError),
-            "ResumptionHandle": .string(resumption.handle ?? ""),
+            "ResumptionHandle": .string(link.resumption.handle ?? ""),
+            "InputGate": .string(inputGateDescription),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
             .merging(videoPropertyValues()) { $1 }
+            .merging(talkPropertyValues()) { $1 }
+            .merging(echoPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

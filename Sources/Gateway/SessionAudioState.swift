@@ -34,6 +34,18 @@ struct SessionAudioState: Sendable {
     var uplink = LatencyWindow()
     /// Frame read from the socket → samples queued for the microphone.
     var downlink = LatencyWindow()
+    /// Whether the microphone goes through the echo canceller, and why.
+    var echoCancel = EchoCancelDecision(enabled: false, reason: "the session's audio nodes do not exist yet")
+    /// Recognises the model's own words coming back as input transcription.
+    var echoFilter = EchoTranscriptFilter()
+    /// Silences the input while a fresh canceller learns the room.
+    var echoGuard = EchoConvergenceGuard()
+    /// Samples (16 kHz) sent as silence by the guard.
+    var samplesGuarded = 0
+    /// Input transcription fragments held back as echo.
+    var echoTranscriptsSuppressed = 0
+    /// `InputLevel` and `OutputLevel`.
+    var levels = SessionLevels()
 
     var underruns: Int { earlierUnderruns + (nodes?.output.underruns ?? 0) }
     var framesPlayed: Int { earlierFramesPlayed + (nodes?.output.framesPlayed ?? 0) }

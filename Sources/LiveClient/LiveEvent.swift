@@ -5,7 +5,9 @@ import WSClient
 
 /// Something that arrived on a Live connection.
 public enum LiveEvent: Sendable, Hashable {
-    /// A decoded server message (never an empty `{}` frame: those are skipped).
+    /// A decoded server message (never an empty `{}` frame: those are skipped). A frame holding
+    /// only members this library does not model arrives too, naming them in
+    /// ``ServerMessage/unrecognizedFields``.
     case message(ServerMessage)
     /// A frame that is not a valid server message. The connection goes on; the frame is dropped.
     case malformedFrame(MalformedFrame)
@@ -38,6 +40,9 @@ public struct LiveEventSequence: AsyncSequence, Sendable {
         /// When the frame of the event ``next()`` returned last was read from the socket, before
         /// it was decoded: where the client's share of a message's latency starts.
         public private(set) var receivedAt = ContinuousClock.now
+        /// The bytes of the frame of the event ``next()`` returned last, exactly as the service
+        /// sent them (a local endpoint relays them unchanged).
+        public private(set) var frame = Data()
 
         /// The next event; nil when the connection has ended.
         /// - Throws: ``LiveClientError/connectionLost(_:)`` when the transport fails.
@@ -45,7 +50,11 @@ public struct LiveEventSequence: AsyncSequence, Sendable {
             do {
                 while let message = try await reader.nextMessage() {
                     receivedAt = .now
-                    if let event = FrameReader.decode(message) { return event }
+                    let bytes = FrameReader.bytes(of: message)
+                    if let event = FrameReader.decode(bytes) {
+                        frame = bytes
+                        return event
+                    }
                 }
                 return nil
             } catch let error as LiveClientError {
@@ -91,13 +100,21 @@ final class FrameReader: @unchecked Sendable {
         String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
     }
 
+    /// The payload of a text or binary frame.
+    static func bytes(of message: WebSocketMessage) -> Data {
+        switch message {
+        case .binary(let buffer): Data(buffer.readableBytesView)
+        case .text(let text): Data(text.utf8)
+        }
+    }
+
     /// Decodes a text or binary frame; nil for frames to skip (`{}`).
     static func decode(_ message: WebSocketMessage) -> LiveEvent? {
-        let bytes: Data
-        switch message {
-        case .binary(let buffer): bytes = Data(buffer.readableBytesView)
-        case .text(let text): bytes = Data(text.utf8)
-        }
+        decode(bytes(of: message))
+    }
+
+    /// Decodes a frame's payload; nil for frames to skip (`{}`).
+    static func decode(_ bytes: Data) -> LiveEvent? {
         do {
             let decoded = try ServerMessage.decode(bytes)
             return decoded.isEmpty ? nil : .message(decoded)

@@ -26,4 +26,9 @@ struct SessionSettings: Sendable {
     var voiceName: String?
     /// `contextWindowCompression` was set (without it an audio+video session is cut after 2 minutes).
     var compressesContext = false
+    /// The target of a translation session (gemini-3.5-live-translate-preview).
+    var translation: TranslationConfig?
+    /// Ids of declared functions the model calls without waiting (`NON_BLOCKING`, explicitly or
+    /// by the model's default).
+    var nonBlockingFunctions: Set<String>
 }

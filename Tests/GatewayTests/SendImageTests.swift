@@ -28,6 +28,9 @@ struct SendImageTests {
             let path = try await V.startSession(gateway)
             let sent = try await call(gateway, path, image, "image/png")
             #expect(sent.status == 0, "\(sent.stderr)")
+            // The reply to SendImage means the frame left the gateway; the simulator records it
+            // once it has read it.
+            #expect(await eventually(timeout: .seconds(5)) { !V.pictures(gateway).isEmpty })
             #expect(V.pictures(gateway).map(\.mimeType) == ["image/png"])
             #expect(V.pictures(gateway).first?.data == Data(image), "the bytes as given")
             #expect(try await V.count(gateway, path, "VideoFramesSent") == 1)

@@ -75,7 +75,7 @@ public final class VideoCapture: @unchecked Sendable {
     /// State the loop thread's callbacks share with the caller.
     final class CallbackBox: Sendable {
         struct State {
-            var nodes: [UInt32: (name: String, mediaClass: String)] = [:]
+            var nodes: [UInt32: (name: String, mediaClass: String, serial: String?)] = [:]
             var syncSeq: Int32?
             var synced: CheckedContinuation<Void, Never>?
             var target: UInt32?
@@ -157,7 +157,7 @@ public final class VideoCapture: @unchecked Sendable {
                 let mediaClass = values[PW_KEY_MEDIA_CLASS] ?? ""
                 guard mediaClass.contains("Video") else { return }
                 let box = Unmanaged<CallbackBox>.fromOpaque(data).takeUnretainedValue()
-                box.state.withLock { $0.nodes[id] = (values[PW_KEY_NODE_NAME] ?? "", mediaClass) }
+                box.state.withLock { $0.nodes[id] = (values[PW_KEY_NODE_NAME] ?? "", mediaClass, values[PW_KEY_OBJECT_SERIAL]) }
             }, { data, id in
                 guard let data else { return }
                 let box = Unmanaged<CallbackBox>.fromOpaque(data).takeUnretainedValue()
@@ -178,14 +178,16 @@ public final class VideoCapture: @unchecked Sendable {
         let synced: Bool = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-                    let seq = self.pipeWire.withLock { () -> Int32 in
-                        guard let core = self.core else { return -1 }
-                        return pwshim_core_sync(core)
-                    }
-                    let resumeNow = self.box.state.withLock { state -> Bool in
+                    // The waiter is registered before the loop lock is released: the loop thread
+                    // dispatches `done` only once it holds the lock, so the answer cannot pass by.
+                    let resumeNow = self.pipeWire.withLock { () -> Bool in
+                        guard let core = self.core else { return true }
+                        let seq = pwshim_core_sync(core)
                         guard seq >= 0 else { return true }
-                        state.syncSeq = seq
-                        state.synced = waiter
+                        self.box.state.withLock { state in
+                            state.syncSeq = seq
+                            state.synced = waiter
+                        }
                         return false
                     }
                     if resumeNow { waiter.resume() }
@@ -212,22 +214,24 @@ public final class VideoCapture: @unchecked Sendable {
             throw .pipeWire(AudioNodesError("pw_core_sync", reason: "PipeWire did not answer within \(timeout)"))
         }
         let nodes = box.state.withLock { $0.nodes }
-        let found: (UInt32, String)? = switch target {
-        case .id(let id): nodes[id].map { (id, $0.name) }
-        case .name(let wanted): nodes.first { $0.value.name == wanted }.map { ($0.key, $0.value.name) }
+        let found: (UInt32, String, String?)? = switch target {
+        case .id(let id): nodes[id].map { (id, $0.name, $0.serial) }
+        case .name(let wanted): nodes.first { $0.value.name == wanted }.map { ($0.key, $0.value.name, $0.value.serial) }
         }
-        guard let (id, foundName) = found else {
+        guard let (id, foundName, serial) = found else {
             throw .nodeNotFound(target, available: nodes.sorted { $0.key < $1.key }.map { "\($0.value.name) (id \($0.key))" })
         }
         box.state.withLock { $0.target = id }
         try pipeWire.withLock { () throws(OpenError) in
             guard let core else { throw .pipeWire(AudioNodesError("pw_stream_new", reason: "the capture is closed")) }
+            // `target.object` takes the node's object.serial (or its name), never its global id:
+            // WirePlumber reads a number there as a serial, and with the id it linked nothing (or
+            // another node). Without a serial the id argument of pw_stream_connect is the target.
             let properties = NodeProperties(entries: [
                 (PW_KEY_MEDIA_TYPE, "Video"), (PW_KEY_MEDIA_CATEGORY, "Capture"), (PW_KEY_MEDIA_ROLE, role),
                 (PW_KEY_NODE_NAME, name), (PW_KEY_NODE_DESCRIPTION, "Gemini Live video input"),
                 (PW_KEY_APP_NAME, "gemini-live-gateway"), ("node.dont-reconnect", "true"),
-                ("target.object", String(id)),
-            ])
+            ] + (serial.map { [(PW_KEY_TARGET_OBJECT, $0)] } ?? []))
             guard let pwProperties = properties.makePipeWireProperties() else {
                 throw .pipeWire(AudioNodesError("pw_properties_new"))
             }

@@ -146,7 +146,7 @@ struct VideoShareTests {
             // The user stops the cast from the desktop.
             portal.endCasts()
             let ended = try await eventually { try await V.string(gateway, path, "VideoState") == "idle" }
-            #expect(ended)
+            #expect(ended, "\(gateway.logs.text)\nportal: \(portal.methods())")
             #expect(try await V.string(gateway, path, "LastError").contains("the desktop ended the screen cast"))
             await portal.stop()
         }

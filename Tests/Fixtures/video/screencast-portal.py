@@ -168,6 +168,9 @@ def on_lost(conn, name):
 
 
 loop = GLib.MainLoop()
+# A child inherits the signal mask of the thread that spawned it, and the test runner's threads
+# may block signals: SIGUSR1 (end the casts) stayed pending until unblocked here.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGUSR1})
 GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, lambda: loop.quit() or False)
 GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, close_all)
 Gio.bus_own_name(Gio.BusType.SESSION, "org.freedesktop.portal.Desktop", 0, on_bus, on_name, on_lost)

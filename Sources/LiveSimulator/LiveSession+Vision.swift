@@ -9,15 +9,16 @@ extension LiveSession {
     /// ``SimulatorConfiguration/videoSessionLimit`` has passed since its first picture (the
     /// documented 2-minute audio+video limit; the reason text is inferred). False when closed.
     func look(at input: RealtimeInput, settings: SessionSettings) -> Bool {
+        let arrival = ContinuousClock.now
         if !settings.compressesContext, let first = vision.firstFrameAt,
-           ContinuousClock.now - first > context.configuration.videoSessionLimit {
+           arrival - first > context.configuration.videoSessionLimit {
             context.logger.notice("audio+video session limit reached without context compression")
             close(.deadlineExpired)
             return false
         }
         guard let video = input.video else { return true }
         do {
-            try vision.see(video)
+            try vision.see(video, arrival: arrival)
         } catch {
             context.logger.notice("video frame refused", metadata: ["reason": "\(error)", "mimeType": "\(video.mimeType)"])
             close(.invalidArgument)

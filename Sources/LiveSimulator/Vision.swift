@@ -41,14 +41,15 @@ struct Vision: Sendable {
     /// The MIME types the service documents for video frames and images.
     static let mimeTypes: Set<String> = ["image/jpeg", "image/png"]
 
-    /// Takes `blob` as the newest picture, or says why not.
-    mutating func see(_ blob: Blob) throws(Refusal) {
+    /// Takes `blob`, which arrived at `arrival`, as the newest picture, or says why not. The
+    /// session limit runs from the first picture's arrival, not from the end of its decoding.
+    mutating func see(_ blob: Blob, arrival: ContinuousClock.Instant = .now) throws(Refusal) {
         let mimeType = blob.mimeType.lowercased()
         guard Self.mimeTypes.contains(mimeType) else { throw .mimeType(blob.mimeType) }
         guard blob.data.count <= Self.maxBytes else { throw .tooLarge(blob.data.count) }
         latest = try Self.decode(blob.data, mimeType: mimeType)
         framesSeen += 1
-        if firstFrameAt == nil { firstFrameAt = .now }
+        if firstFrameAt == nil { firstFrameAt = arrival }
     }
 
     /// `text` with what the model sees in front of it (unchanged before any picture).

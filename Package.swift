@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "gemini-live", targets: ["GeminiLiveCLI"]),
         .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
         .executable(name: "live-turn", targets: ["LiveTurn"]),
+        .executable(name: "video-test-source", targets: ["video-test-source"]),
         .library(name: "LiveProtocol", targets: ["LiveProtocol"]),
         .library(name: "LiveClient", targets: ["LiveClient"]),
         .library(name: "LiveSimulator", targets: ["LiveSimulator"]),
@@ -58,6 +59,7 @@ let package = Package(
             name: "LiveSimulator",
             dependencies: [
                 "LiveProtocol",
+                "VideoCodec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -112,6 +114,23 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Video frames and images
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "VideoCodec",
+            dependencies: ["CTurboJPEG", "CZlib"],
+            linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("z")]
+        ),
+
         // MARK: Configuration file
         .target(
             name: "GatewaySettings",
@@ -140,6 +159,7 @@ let package = Package(
                 "LiveClient",
                 "DBusService",
                 "AudioNodes",
+                "VideoCodec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -227,6 +247,12 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // A Video/Source node drawing a known picture, shared by the video tests (not installed).
+        .executableTarget(
+            name: "video-test-source",
+            dependencies: ["CPipeWire"],
+            path: "Tests/VideoTestSource"
+        ),
         .testTarget(
             name: "LiveProtocolTests",
             dependencies: ["LiveProtocol"],
@@ -264,6 +290,7 @@ let package = Package(
                 "LiveSimulator",
                 "LiveClient",
                 "LiveProtocol",
+                "VideoCodec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -13,6 +13,7 @@
 #
 # Packages (all --no-install-recommends):
 #   build:   libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
+#            libturbojpeg0-dev zlib1g-dev (video frames to JPEG; the simulator decodes JPEG and PNG)
 #   runtime: dbus-daemon dbus-bin libglib2.0-bin (gdbus) pipewire-bin wireplumber
 #            systemd (only when busctl is missing: busctl lives there; systemd need not run)
 #   tests:   sox espeak-ng openssl python3-gi python3-dbus (examples/), gnome-keyring libsecret-tools
@@ -40,7 +41,7 @@ done
 
 command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian-based system (no dpkg-query); install the packages listed in this script by hand"; exit 1; }
 
-pkgs=(libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
+pkgs=(libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev libturbojpeg0-dev zlib1g-dev
       dbus-daemon dbus-bin libglib2.0-bin pipewire-bin wireplumber
       sox espeak-ng openssl python3-gi python3-dbus gnome-keyring libsecret-tools
       tmux)  # tmux: the CLI tests type into `gemini-live talk` and read its screen back

@@ -40,11 +40,12 @@ public final class PipeWireLoop: @unchecked Sendable {
     let threadLoop: OpaquePointer
     /// The loop of the thread loop (non-realtime); event and timer sources live here.
     let loop: UnsafeMutablePointer<pw_loop>
-    /// The context; modules load into it (``EchoCanceller``).
+    /// The context; modules load into it (``EchoCanceller``) and video captures connect extra
+    /// cores on it (a portal's socket).
     let context: OpaquePointer
     /// The registry view behind ``graph``.
     let registry: GraphRegistry
-    private let configuration: Configuration
+    let configuration: Configuration
     private let logger: Logger
     // Guarded by the thread loop lock.
     private var core: OpaquePointer?

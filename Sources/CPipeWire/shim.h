@@ -2,4 +2,5 @@
 #pragma once
 #include <pipewire/pipewire.h>
 #include <spa/param/audio/format-utils.h>
+#include <spa/param/video/raw.h>
 #include <spa/utils/result.h>

@@ -26,7 +26,7 @@ public indirect enum DBusType: Sendable, Hashable {
     case objectPath
     /// `g`: a type signature.
     case signature
-    /// `h`: a Unix file descriptor index (received only; the layer does not pass descriptors).
+    /// `h`: a Unix file descriptor (received only: see ``DBusFileDescriptor``).
     case unixFD
     /// `v`: a variant, carrying a value together with its own type.
     case variant

@@ -36,6 +36,8 @@ public indirect enum DBusValue: Sendable, Hashable {
     case dictionary(key: DBusType, value: DBusType, [DBusValue: DBusValue])
     /// `(…)`: a struct of one or more fields.
     case structure([DBusValue])
+    /// `h`: a Unix file descriptor received in a message (read only; sending one fails).
+    case unixFD(DBusFileDescriptor)
 
     /// The D-Bus type of this value.
     public var type: DBusType {
@@ -56,6 +58,7 @@ public indirect enum DBusValue: Sendable, Hashable {
         case .array(let element, _): .array(element)
         case .dictionary(let key, let value, _): .dictionary(key: key, value: value)
         case .structure(let fields): .structure(fields.map(\.type))
+        case .unixFD: .unixFD
         }
     }
 
@@ -124,6 +127,7 @@ extension DBusValue: CustomStringConvertible {
         case .dictionary(_, _, let entries):
             "{" + entries.map { "\($0.key): \($0.value)" }.sorted().joined(separator: ", ") + "}"
         case .structure(let fields): "(" + fields.map(\.description).joined(separator: ", ") + ")"
+        case .unixFD(let fd): fd.description
         }
     }
 }

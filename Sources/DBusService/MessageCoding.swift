@@ -33,7 +33,10 @@ enum MessageReader {
         case DBusTypeCode.array:
             return try readArray(&iterator)
         case DBusTypeCode.unixFD:
-            throw DBusError(.notSupported, "Unix file descriptors (type h) are not accepted")
+            // libdbus hands out a duplicate that the reader owns.
+            let fd = basic(&iterator, Int32(-1))
+            guard fd >= 0 else { throw DBusError(.invalidArgs, "A file descriptor (type h) could not be received") }
+            return .unixFD(DBusFileDescriptor(owning: fd))
         default:
             throw DBusError(.invalidArgs, "Unsupported D-Bus type code \(code)")
         }
@@ -116,6 +119,8 @@ enum MessageWriter {
             try container(&iterator, DBusTypeCode.structure, nil) { (sub) throws(DBusError) in
                 for field in fields { try append(field, to: &sub) }
             }
+        case .unixFD:
+            throw DBusError(.notSupported, "Sending Unix file descriptors (type h) is not supported")
         case .array(let element, let values):
             try container(&iterator, DBusTypeCode.array, element.signature) { (sub) throws(DBusError) in
                 for element in values { try append(element, to: &sub) }

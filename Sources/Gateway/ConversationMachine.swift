@@ -71,6 +71,9 @@ struct ConversationMachine: Sendable {
         case held
         /// A blocking call is pending and the held audio reached its bound: dropped, counted.
         case dropped
+        /// A blocking call is pending: the video frame is held in place of the older frame held
+        /// (returned), which is never sent.
+        case replaced(ClientMessage)
     }
 
     private(set) var phase: Phase = .idle
@@ -225,8 +228,10 @@ struct ConversationMachine: Sendable {
     }
 
     /// Realtime input the user sends: sent, or held while a blocking call is pending.
-    mutating func realtimeInput(_ message: ClientMessage, samples: Int, kept: Bool) -> RealtimeDecision {
+    /// A `frame` of a shared video stream replaces the frame held before.
+    mutating func realtimeInput(_ message: ClientMessage, samples: Int, kept: Bool, frame: Bool = false) -> RealtimeDecision {
         guard gatesRealtimeInput else { return .send }
+        if frame { return held.holdFrame(message).map(RealtimeDecision.replaced) ?? .held }
         return held.hold(message, samples: samples, kept: kept) ? .held : .dropped
     }
 

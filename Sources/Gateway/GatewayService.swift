@@ -23,6 +23,8 @@ public final class GatewayService: Service, Sendable {
     private let requestContinuation: AsyncStream<LiveSession>.Continuation
     /// The PipeWire connection sessions take their nodes from; nil without audio.
     let audio: AudioBackend?
+    /// The ScreenCast portal client (and the restore token it keeps).
+    let screenCast: ScreenCastPortal
     /// Detached sessions' handles, kept across restarts; nil without a path.
     let store: ResumptionStore?
     /// The session defaults and limit in force (``updateDefaults(_:maxSessionsPerOwner:)`` replaces them).
@@ -48,6 +50,7 @@ public final class GatewayService: Service, Sendable {
         adjustable = Mutex(Adjustable(defaults: configuration.defaults, maxSessionsPerOwner: configuration.maxSessionsPerOwner))
         (requests, requestContinuation) = AsyncStream.makeStream()
         audio = configuration.audio.map { AudioBackend(configuration: $0, logger: logger) }
+        screenCast = ScreenCastPortal(logger: logger)
         store = configuration.resumptionStorePath.map { ResumptionStore(path: $0, logger: logger) }
     }
 
@@ -160,6 +163,7 @@ public final class GatewayService: Service, Sendable {
             if let audio {
                 group.addTask { await audio.serve(session, logger: self.logger.with("session", session.id)) }
             }
+            group.addTask { await self.serveVideo(session) }
             group.addTask { await session.runActivityClock() }
             await session.run(client: client, logger: logger.with("session", session.id))
             group.cancelAll()
@@ -303,7 +307,7 @@ public final class GatewayService: Service, Sendable {
         .array(element: .objectPath, registry.withLock { $0.sessions.map { DBusValue.objectPath($0.path) } })
     }
 
-    private func session(at path: DBusObjectPath, for call: DBusMethodCall) async throws(DBusError) -> LiveSession {
+    func session(at path: DBusObjectPath, for call: DBusMethodCall) async throws(DBusError) -> LiveSession {
         try await session(at: path, sender: call.sender, member: call.member)
     }
 
@@ -389,6 +393,7 @@ public final class GatewayService: Service, Sendable {
             let moved = try await self.audioBackend().unroute(try call.argument(0, as: String.self), from: session)
             return [.array(element: .uint32, moved.map(DBusValue.uint32))]
         }
+        addVideoMethods(to: &interface)
         interface.onMethod("Close") { call in
             let session = try await self.session(at: call.path, for: call)
             await session.close(.owner)
@@ -417,7 +422,7 @@ public final class GatewayService: Service, Sendable {
 
     /// The PipeWire backend.
     /// - Throws: `AudioUnavailable` when the gateway runs without audio.
-    private func audioBackend() throws(DBusError) -> AudioBackend {
+    func audioBackend() throws(DBusError) -> AudioBackend {
         guard let audio else {
             throw DBusError(GatewayError.audioUnavailable, "The gateway runs without audio (--no-audio); restart it without that option.")
         }
@@ -465,6 +470,8 @@ public final class GatewayService: Service, Sendable {
             return
         case .closed(let code, let reason, let explanation):
             (member, arguments) = ("Closed", [.uint32(code), .string(reason), .string(explanation)])
+        case .videoStopped(let error, let message):
+            (member, arguments) = ("VideoStopped", [.string(error), .string(message)])
         case .propertiesChanged(let names):
             guard let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }) else { return }
             let values = await session.propertyValues(Set(names))

@@ -9,13 +9,17 @@ import LiveProtocol
 /// response, so the model hears it once it can listen again. Audio is held up to
 /// ``capacitySamples`` (5 s at 16 kHz, 160 KB): the start of what the user said is what lets the
 /// model follow it, so past the bound the newest audio is dropped and counted (the session's
-/// `AudioDroppedSeconds`), never silently. Control messages are tiny and always held.
+/// `AudioDroppedSeconds`), never silently. Control messages are tiny and always held. Of a shared
+/// video stream only the newest frame is held: a newer one replaces it (the caller counts the
+/// replaced one as skipped), since a stale picture is worth nothing.
 struct HeldInput: Sendable, Hashable {
     /// One held message, and whether it is kept for resumption once sent (audio is; control
     /// messages are not).
     struct Entry: Sendable, Hashable {
         let message: ClientMessage
         let kept: Bool
+        /// A frame of a shared video stream: a newer frame replaces it.
+        var replaceable = false
     }
 
     /// The most audio held, in 16 kHz samples.
@@ -36,6 +40,14 @@ struct HeldInput: Sendable, Hashable {
         heldSamples += samples
         entries.append(Entry(message: message, kept: kept))
         return true
+    }
+
+    /// Holds a frame of a shared video stream, replacing the frame held before (returned, or
+    /// nil when there was none). The new frame goes last: it was sent after what is held.
+    mutating func holdFrame(_ message: ClientMessage) -> ClientMessage? {
+        let replaced = entries.firstIndex(where: \.replaceable).map { entries.remove(at: $0).message }
+        entries.append(Entry(message: message, kept: false, replaceable: true))
+        return replaced
     }
 
     /// Everything held, oldest first; the holder is empty afterwards.

@@ -47,6 +47,8 @@ public actor LiveSession {
     var logger = Logger(label: "io.github.geminilive.session")
     /// The nodes and the audio counters.
     var audio: SessionAudioState
+    /// The video share and its counters.
+    var video = SessionVideoState()
     /// The last problem, explained; empty when none.
     public internal(set) var lastError = ""
     /// Mute, manual activity, the activity indicator and the turn latencies (LiveSession+Activity).
@@ -401,12 +403,17 @@ public actor LiveSession {
     /// pending (``HeldInput`` says the rule); false when it was neither sent nor held but
     /// dropped, the held audio having reached its bound.
     @discardableResult
-    func sendRealtime(_ message: ClientMessage, samples: Int = 0, kept: Bool = false) async throws(DBusError) -> Bool {
-        switch conversation.realtimeInput(message, samples: samples, kept: kept) {
+    func sendRealtime(
+        _ message: ClientMessage, samples: Int = 0, kept: Bool = false, frame: Bool = false
+    ) async throws(DBusError) -> Bool {
+        switch conversation.realtimeInput(message, samples: samples, kept: kept, frame: frame) {
         case .send:
             try await send(message, kept: kept)
             return true
         case .held:
+            return true
+        case .replaced(let older):
+            await videoFrameReplaced(older)
             return true
         case .dropped:
             if conversation.held.droppedSamples == samples {
@@ -449,7 +456,7 @@ public actor LiveSession {
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency", "InputGate",
-    ] + talkPropertyNames + echoPropertyNames
+    ] + talkPropertyNames + echoPropertyNames + videoPropertyNames
 
     /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
     var inputGateDescription: String {
@@ -474,6 +481,7 @@ public actor LiveSession {
             "InputGate": .string(inputGateDescription),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+            .merging(videoPropertyValues()) { $1 }
             .merging(talkPropertyValues()) { $1 }
             .merging(echoPropertyValues()) { $1 }
         guard let names else { return wanted }

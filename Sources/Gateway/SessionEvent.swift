@@ -25,6 +25,8 @@ public enum SessionEvent: Sendable, Hashable {
     /// The service gave the session a new resumable handle.
     case resumable(handle: String)
     case closed(code: UInt32, reason: String, explanation: String)
+    /// The video share ended; `error` is a D-Bus error name when the source went away, else "".
+    case videoStopped(error: String, message: String)
     /// These properties changed; read their new values from the session.
     case propertiesChanged([String])
 }

@@ -23,7 +23,7 @@ public struct SessionOptions: Sendable {
     public static let keys: [String: String] = [
         "model": "s", "voice": "s", "language": "s", "system_instruction": "s", "response_modality": "s",
         "input_transcription": "b", "output_transcription": "b", "transcription": "a{sv}", "vad": "a{sv}", "activity_handling": "s",
-        "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
+        "tools": "s", "temperature": "d", "context_compression": "b", "media_resolution": "s", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
         "jitter_buffer_ms": "u", "voice_output": "s", "echo_cancel": "s",
     ].merging(modelOptionKeys) { first, _ in first }
@@ -83,6 +83,15 @@ public struct SessionOptions: Sendable {
         }
         if let compression = try options.value("context_compression", as: Bool.self) {
             configuration.contextCompression = compression ? ContextWindowCompression() : nil
+        }
+        if let resolution = try options.value("media_resolution", as: String.self) {
+            switch resolution.lowercased() {
+            case "low": configuration.mediaResolution = .low
+            case "medium": configuration.mediaResolution = .medium
+            case "high": configuration.mediaResolution = .high
+            default:
+                throw .invalidArgs("Option \"media_resolution\" must be \"low\", \"medium\" or \"high\", got \"\(resolution)\"")
+            }
         }
         if let resumption = try options.value("resumption", as: Bool.self) {
             configuration.sessionResumption = resumption

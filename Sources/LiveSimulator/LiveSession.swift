@@ -71,6 +71,8 @@ actor LiveSession {
     var idleAnnouncements: [String] = []
     /// Timers of the ``FaultScript/resendsPendingCallsAfter`` fault, by call id.
     var resendTimers: [String: Task<Void, Never>] = [:]
+    /// The pictures realtimeInput.video brought.
+    var vision = Vision()
 
     init(
         context: ConnectionContext, outbox: Outbox, speaker: AsyncStream<(turn: Int, plan: ReplyPlan)>.Continuation
@@ -188,6 +190,7 @@ actor LiveSession {
             close(reason)
             return
         }
+        guard look(at: input, settings: settings) else { return }
         let explicitActivity = input.activityStart != nil || input.activityEnd != nil
         if explicitActivity && settings.detectsActivityAutomatically {
             close(.explicitActivityWithAutomaticDetection)
@@ -369,7 +372,8 @@ actor LiveSession {
     }
 
     /// The reply plan: text parts for TEXT, else the echo of `echo` or the synthesized voice.
-    func plan(reply text: String, echo: [Int16]?) -> ReplyPlan {
+    func plan(reply said: String, echo: [Int16]?) -> ReplyPlan {
+        let text = vision.prefixing(said)
         guard let settings else { return ReplyPlan(steps: [], text: text, audioDuration: .zero) }
         if settings.respondsWithText { return .written(text: text) }
         let chunk = context.configuration.pacing.chunkDuration

@@ -26,6 +26,8 @@ struct SessionSettings: Sendable {
     var resumeHandle: String?
     /// The prebuilt voice, if named.
     var voiceName: String?
+    /// `contextWindowCompression` was set (without it an audio+video session is cut after 2 minutes).
+    var compressesContext = false
     /// The target of a translation session (gemini-3.5-live-translate-preview).
     var translation: TranslationConfig?
     /// Ids of declared functions the model calls without waiting (`NON_BLOCKING`, explicitly or

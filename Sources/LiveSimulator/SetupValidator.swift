@@ -42,6 +42,8 @@ enum SetupValidator {
                 functions: (setup.tools ?? []).flatMap { $0.functionDeclarations ?? [] },
                 resumable: setup.sessionResumption != nil, resumeHandle: handle?.isEmpty == false ? handle : nil,
                 voiceName: setup.generationConfig?.speechConfig?.voiceName,
+                compressesContext: setup.contextWindowCompression != nil,
+
                 translation: setup.generationConfig?.translationConfig,
                 nonBlockingFunctions: nonBlocking(setup, model: model)))
     }

@@ -30,13 +30,16 @@ public struct SimulatorConfiguration: Sendable {
     public var recordsFrames: Bool
     /// The largest WebSocket frame or message accepted or sent (default 16 MiB).
     public var maxFrameSize: Int
+    /// How long a session that sends video may last without `contextWindowCompression`, from
+    /// its first frame (the service documents 2 minutes for audio with video).
+    public var videoSessionLimit: Duration
 
     /// A configuration; every parameter has the default described on its property.
     public init(
         host: String = "127.0.0.1", port: Int = 0, tls: SimulatorTLS? = nil, apiKey: Secret? = nil,
         faults: FaultScript = .none, maxSessions: Int? = nil, handleLifetime: Duration = .seconds(2 * 3600),
         voice: VoiceMode = .echo, pacing: VoicePacing = VoicePacing(), recordsFrames: Bool = true,
-        maxFrameSize: Int = 16 << 20
+        maxFrameSize: Int = 16 << 20, videoSessionLimit: Duration = .seconds(120)
     ) {
         self.host = host
         self.port = port
@@ -49,5 +52,6 @@ public struct SimulatorConfiguration: Sendable {
         self.pacing = pacing
         self.recordsFrames = recordsFrames
         self.maxFrameSize = maxFrameSize
+        self.videoSessionLimit = videoSessionLimit
     }
 }

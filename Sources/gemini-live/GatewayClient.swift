@@ -132,6 +132,7 @@ extension DBusValue {
         case .string(let v): .string(v)
         case .objectPath(let v): .string(v.rawValue)
         case .signature(let v): .string(v.text)
+        case .unixFD(let v): .string(v.description)
         case .variant(let v): v.plain
         case .array(_, let values): .array(values.map(\.plain))
         case .structure(let values): .array(values.map(\.plain))

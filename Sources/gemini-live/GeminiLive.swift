@@ -15,7 +15,7 @@ struct GeminiLive: AsyncParsableCommand {
         subcommands: [
             Sessions.self, Start.self, Talk.self, Translate.self, Say.self, Interrupt.self, Mute.self, Unmute.self, Close.self, Watch.self,
             Doctor.self,
-            Apps.self, Route.self, Unroute.self, Endpoint.self,
+            Apps.self, Route.self, Unroute.self, Endpoint.self, Share.self, Show.self,
         ])
 
     /// Parses the command line and runs the chosen command, mapping failures to the exit convention.

@@ -45,7 +45,8 @@ struct DocumentationTests {
         let named = [
             GatewayError.invalidConfig, GatewayError.connectionFailed, GatewayError.notConfigured, GatewayError.accessDenied,
             GatewayError.notFound, GatewayError.invalidState, GatewayError.timeout, GatewayError.limitExceeded,
-            GatewayError.audioUnavailable,
+            GatewayError.audioUnavailable, GatewayError.cancelled, GatewayError.portalRefused,
+            GatewayError.portalUnavailable, GatewayError.sourceGone,
         ].map(\.rawValue)
         #expect(errors.isSubset(of: named), "the XML names only errors the gateway has")
         for error in errors.union(named) {

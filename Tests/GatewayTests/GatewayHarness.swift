@@ -244,6 +244,7 @@ extension DBusValue {
         case .string(let v): v
         case .objectPath(let v): v.rawValue
         case .signature(let v): v.text
+        case .unixFD(let v): v.description
         case .variant(let inner): ["type": inner.type.signature, "data": inner.busctlJSON] as [String: Any]
         case .array(_, let values): values.map(\.busctlJSON)
         case .structure(let fields): fields.map(\.busctlJSON)

@@ -37,6 +37,14 @@ let manualSetup =
 
 let validationCases: [ValidationCase] = [
     ValidationCase(
+        name: "a video frame that is neither JPEG nor PNG",
+        frames: [.text(liveSetup), .text(#"{"realtimeInput": {"video": {"mimeType": "image/gif", "data": "R0lGODlh"}}}"#)],
+        code: 1007, reason: "Request contains an invalid argument."),
+    ValidationCase(
+        name: "a video frame whose JPEG is damaged",
+        frames: [.text(liveSetup), .text(#"{"realtimeInput": {"video": {"mimeType": "image/jpeg", "data": "/9j/AAAA"}}}"#)],
+        code: 1007, reason: "Request contains an invalid argument."),
+    ValidationCase(
         name: "first frame not a setup",
         frames: [.text(#"{"clientContent": {"turnComplete": true}}"#)], code: 1007,
         reason: "Request contains an invalid argument."),

@@ -277,6 +277,27 @@ import Testing
         #expect(m.realtimeInput(control, samples: 0, kept: false) == .held, "control messages are always held")
     }
 
+    @Test func heldVideoFramesAreReplacedByTheNewestAndStillImagesAreNot() {
+        var m = Machine()
+        func picture(_ byte: UInt8, _ type: String = "image/jpeg") -> ClientMessage {
+            .realtimeInput(RealtimeInput(video: Blob(mimeType: type, data: Data([byte]))))
+        }
+        #expect(m.realtimeInput(picture(0), samples: 0, kept: false, frame: true) == .send)
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        let chunk = ClientMessage.realtimeInput(.audio(.pcm(Data(count: 640), sampleRate: 16_000)))
+        #expect(m.realtimeInput(picture(1), samples: 0, kept: false, frame: true) == .held)
+        #expect(m.realtimeInput(chunk, samples: 320, kept: true) == .held)
+        #expect(m.realtimeInput(picture(9, "image/png"), samples: 0, kept: true) == .held, "a still image is held")
+        #expect(m.realtimeInput(picture(2), samples: 0, kept: false, frame: true) == .replaced(picture(1)))
+        #expect(m.realtimeInput(picture(3), samples: 0, kept: false, frame: true) == .replaced(picture(2)))
+        let actions = m.answered(Self.answer("c", "f"), willContinue: false)
+        #expect(actions == [
+            .sendHeld(HeldInput.Entry(message: chunk, kept: true)),
+            .sendHeld(HeldInput.Entry(message: picture(9, "image/png"), kept: true)),
+            .sendHeld(HeldInput.Entry(message: picture(3), kept: false, replaceable: true)),
+        ], "in order, only the newest frame, and the still image untouched")
+    }
+
     @Test func nonBlockingCallsDoNotGateInput() {
         var m = Machine()
         _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.nonBlocking)

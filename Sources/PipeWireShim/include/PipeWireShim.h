@@ -92,6 +92,54 @@ void pwshim_object_destroy(struct pwshim_object *object);
 /// without asking the server to destroy an id it already dropped.
 void pwshim_object_release(struct pwshim_object *object);
 
+// ---------------------------------------------------------------- video capture (Video.c)
+
+/// The negotiated format of a video capture stream and the newest frame it holds.
+struct pwshim_video_frame {
+	uint32_t format;      ///< an spa_video_format (SPA_VIDEO_FORMAT_BGRx, …)
+	uint32_t width;
+	uint32_t height;
+	uint32_t planes;      ///< 1 to 3: the buffer's data planes
+	uint32_t offsets[3];  ///< where each plane starts in the copied bytes
+	int32_t strides[3];   ///< bytes per row of each plane
+	size_t size;          ///< the bytes pwshim_video_capture_copy writes
+	uint64_t sequence;    ///< increases with every frame the stream delivered
+};
+
+/// A video capture `pw_stream` (Stream/Input/Video) linked to the node `target_id`. Its
+/// process callback runs on the loop's (non-realtime) thread and only keeps the newest buffer,
+/// handing the older ones straight back: no copy, allocation or lock there. The consumer
+/// copies that newest frame out under the loop lock (pwshim_video_capture_copy), at its own
+/// rate. `state` reports stream state changes. Create, use and free it under the loop lock.
+struct pwshim_video_capture;
+struct pwshim_video_capture *pwshim_video_capture_new(struct pw_core *core, struct pw_properties *props,
+        uint32_t target_id,
+        void (*state)(void *data, enum pw_stream_state old, enum pw_stream_state state, const char *error),
+        void *data, int *result);
+
+/// Describes the frame held now into `frame`; returns 1 when there is one newer than
+/// `after_sequence`, else 0 (nothing new, or no format yet).
+int pwshim_video_capture_peek(struct pwshim_video_capture *capture, uint64_t after_sequence,
+                              struct pwshim_video_frame *frame);
+
+/// Copies the held frame (as pwshim_video_capture_peek described it) into `dst` and gives its
+/// buffer back to the stream. Returns 0, or -1 when there is no frame or `capacity` is short.
+int pwshim_video_capture_copy(struct pwshim_video_capture *capture, uint8_t *dst, size_t capacity);
+
+/// Buffers the stream delivered, and those whose memory could not be mapped (skipped).
+uint64_t pwshim_video_capture_frames(const struct pwshim_video_capture *capture);
+uint64_t pwshim_video_capture_unmappable(const struct pwshim_video_capture *capture);
+
+/// The stream's node id, or SPA_ID_INVALID before PipeWire assigned one.
+uint32_t pwshim_video_capture_node_id(const struct pwshim_video_capture *capture);
+
+/// Disconnects and destroys the stream (no callback runs after this) and frees the capture.
+void pwshim_video_capture_free(struct pwshim_video_capture *capture);
+
+/// pw_context_connect_fd: a core on `context` over an already connected socket `fd` (the
+/// ScreenCast portal's OpenPipeWireRemote); the core owns `fd` from then on, even on failure.
+struct pw_core *pwshim_context_connect_fd(struct pw_context *context, int fd);
+
 // ---------------------------------------------------------------- modules (Module.c)
 
 /// A PipeWire module loaded into this process's context (pw_context_load_module), with a

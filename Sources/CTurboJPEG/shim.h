@@ -1,0 +1,3 @@
+// libjpeg-turbo's TurboJPEG API (libturbojpeg0-dev), as one system module.
+#pragma once
+#include <turbojpeg.h>

@@ -26,7 +26,9 @@ public final class VirtualMicrophone: @unchecked Sendable {
         public var sampleRate: Int
         /// How much audio to queue before playing starts (and again after an underrun).
         public var targetDepth: Duration
-        /// The most audio the buffer holds; older audio is dropped to make room.
+        /// The most audio the buffer holds. The session's connection stops reading while it is
+        /// full (``freeSamples``), so a burst from the service waits in TCP; audio pushed into a
+        /// full buffer drops the oldest (counted in ``framesOverflowed``).
         public var capacity: Duration
         /// With no process callback for this long, nobody records: keep only the target depth.
         public var idleAfter: Duration
@@ -43,11 +45,12 @@ public final class VirtualMicrophone: @unchecked Sendable {
         /// that should play on the default speakers.
         public var autoconnect: Bool
 
-        /// The defaults: 24 kHz, a 60 ms target, a 30 s buffer, idle after 250 ms, a microphone.
+        /// The defaults: 24 kHz, a 60 ms target, a 3 s buffer (rounded up to a power of two
+        /// samples: 5.5 s), idle after 250 ms, a microphone.
         public init(
             sampleRate: Int = 24_000,
             targetDepth: Duration = .milliseconds(60),
-            capacity: Duration = .seconds(30),
+            capacity: Duration = .seconds(3),
             idleAfter: Duration = .milliseconds(250),
             mediaClass: String = "Audio/Source",
             nodeLatency: String = "1024/48000",
@@ -78,6 +81,7 @@ public final class VirtualMicrophone: @unchecked Sendable {
     private let playedFrames = Atomic<Int>(0)
     private let underrunCount = Atomic<Int>(0)
     private let droppedFrames = Atomic<Int>(0)
+    private let overflowedFrames = Atomic<Int>(0)
     private let lastProcessNanos = Atomic<Int>(0)
     private let turnFinished = Atomic<Bool>(true)
     private let largestCallbackFrames = Atomic<Int>(0)
@@ -131,6 +135,10 @@ public final class VirtualMicrophone: @unchecked Sendable {
     public var underruns: Int { underrunCount.load(ordering: .relaxed) }
     /// Frames dropped without playing: flushed, overflowed, or stale while nobody recorded.
     public var framesDropped: Int { droppedFrames.load(ordering: .relaxed) }
+    /// Frames dropped because audio was pushed into a full buffer (part of ``framesDropped``).
+    public var framesOverflowed: Int { overflowedFrames.load(ordering: .relaxed) }
+    /// Samples the buffer can take now without dropping any.
+    public var freeSamples: Int { ring.capacity - ring.count }
     /// Audio queued now, in milliseconds.
     public var bufferedMilliseconds: Int { ring.count * 1000 / configuration.sampleRate }
     /// The largest buffer one process callback asked for, in frames (a measure of the quantum).
@@ -148,11 +156,14 @@ public final class VirtualMicrophone: @unchecked Sendable {
             turnFinished.store(false, ordering: .releasing)
             let room = ring.capacity - count
             if ring.count > room {
-                droppedFrames.add(ring.discard(keepingNewest: max(0, room)), ordering: .relaxed)
+                let overflow = ring.discard(keepingNewest: max(0, room))
+                droppedFrames.add(overflow, ordering: .relaxed)
+                overflowedFrames.add(overflow, ordering: .relaxed)
             }
             let skipped = max(0, count - ring.capacity)
             _ = ring.write(bytes: base + 2 * skipped, sampleCount: count - skipped)
             droppedFrames.add(skipped, ordering: .relaxed)
+            overflowedFrames.add(skipped, ordering: .relaxed)
             if monotonicNanoseconds() - lastProcessNanos.load(ordering: .relaxed) > idleNanos {
                 droppedFrames.add(ring.discard(keepingNewest: targetSamples), ordering: .relaxed)
             }

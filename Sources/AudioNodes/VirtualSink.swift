@@ -4,6 +4,16 @@ import Logging
 import PipeWireShim
 import Synchronization
 
+/// Takes the sink's chunks on a thread of its own instead of ``VirtualSink/events``: the sink
+/// tells it on PipeWire's loop thread that chunks wait, and it reads them with
+/// ``VirtualSink/takeChunk(into:partial:)`` on its own thread (one hop, no stream in between).
+public protocol AudioChunkConsumer: AnyObject, Sendable {
+    /// Called on PipeWire's loop thread when whole chunks wait in the ring, or (`partial`) when
+    /// the input went quiet and the rest should go too. Hand over to the consumer's own thread;
+    /// do not block.
+    func chunksReady(partial: Bool)
+}
+
 /// The virtual sink `gemini-live-<id>-input` (`Audio/Sink`): apps play into it, and the session
 /// reads what they play as S16LE mono at 16 kHz (PipeWire's adapter converts any format).
 ///
@@ -78,6 +88,8 @@ public final class VirtualSink: @unchecked Sendable {
 
     /// The stream the realtime callback uses (a `pw_stream *` bit pattern, 0 when none).
     private let realtimeStream = Atomic<UInt>(0)
+    /// Where chunks go instead of ``events``; nil: ``events``.
+    private let consumer = Mutex<(any AudioChunkConsumer)?>(nil)
 
     // Guarded by the loop lock (touched on the loop thread or under withLock).
     private var node: StreamNode?
@@ -195,9 +207,35 @@ public final class VirtualSink: @unchecked Sendable {
         }
     }
 
+    // MARK: A consumer's thread
+
+    /// Sends chunks to `consumer` (nil: to ``events`` again). ``events`` still reports
+    /// ``AudioInputEvent/quiet``, after the consumer was told to take the partial chunk.
+    public func setConsumer(_ consumer: (any AudioChunkConsumer)?) {
+        self.consumer.withLock { $0 = consumer }
+    }
+
+    /// The bytes of one whole chunk: what ``takeChunk(into:partial:)`` may write.
+    public var chunkByteCount: Int { 2 * chunkSamples }
+
+    /// For the consumer, on its thread: moves the next whole chunk (or, with `partial`, what is
+    /// left) into `destination` (``chunkByteCount`` bytes); returns its sample count (0 when none
+    /// waits) and when its last sample reached the ring (``AudioClock``).
+    public func takeChunk(into destination: UnsafeMutableRawPointer, partial: Bool) -> (samples: Int, capturedAt: Int) {
+        let available = ring.count
+        let n = available >= chunkSamples ? chunkSamples : (partial ? available : 0)
+        guard n > 0 else { return (0, 0) }
+        let capturedAt = partial && n < chunkSamples ? monotonicNanoseconds() : boundaryNanos.load(ordering: .relaxed)
+        return (ring.read(into: destination, count: n), capturedAt)
+    }
+
     // MARK: Loop thread
 
     private func deliverChunks(includingPartial: Bool) {
+        if let consumer = consumer.withLock({ $0 }) {
+            consumer.chunksReady(partial: includingPartial)
+            return
+        }
         let capturedAt = includingPartial ? monotonicNanoseconds() : boundaryNanos.load(ordering: .relaxed)
         while true {
             let available = ring.count

@@ -4,6 +4,7 @@ import Foundation
 import LiveClient
 import LiveProtocol
 import Logging
+import NIOPosix
 
 /// One Live session: its connection to the service, its state, and the events it reports.
 ///
@@ -45,6 +46,11 @@ public actor LiveSession {
     private var reportedState: SessionState = .connecting
     /// The nodes and the audio counters.
     var audio: SessionAudioState
+    /// Model audio straight from the connection's event loop to the nodes.
+    nonisolated let voice = VoicePump()
+    /// Captured audio straight from the input node to the connection's event loop (every
+    /// connection of the session runs on the pump's loop).
+    nonisolated let uplink: UplinkPump
     /// The last problem, explained; empty when none.
     public internal(set) var lastError = ""
     /// When the owner last called a method.
@@ -83,6 +89,9 @@ public actor LiveSession {
             resumes: configuration.sessionResumption, reconnect: reconnect, stallTimeout: stallTimeout)
         self.audioConfiguration = audio
         self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
+        self.uplink = UplinkPump(
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), resumes: configuration.sessionResumption,
+            logger: Logger(label: "gemini-live-gateway.uplink").with("session", id))
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
@@ -177,6 +186,7 @@ public actor LiveSession {
     /// had not.
     @discardableResult
     func reportState() async -> Bool {
+        routeUplink()
         let state = link.state
         guard state != reportedState else { return false }
         reportedState = state
@@ -190,7 +200,9 @@ public actor LiveSession {
             switch action {
             case .emit(let event): await emit(event)
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
-            case .flushVoice: audio.nodes?.flushVoice()
+            case .flushVoice:
+                followConversation()
+                audio.nodes?.flushVoice()
             case .finishVoiceTurn: audio.nodes?.finishVoiceTurn()
             }
         }
@@ -200,7 +212,9 @@ public actor LiveSession {
 
     /// Handles an event of connection `link`, read from the socket at `receivedAt`; events of a
     /// connection the session left are dropped.
-    func handle(_ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, logger: Logger) async {
+    func handle(
+        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, audioMark: Int = 0, logger: Logger
+    ) async {
         guard link.heard(link: number) else {
             logger.debug("dropped an event of connection \(number), which the session left")
             return
@@ -212,13 +226,18 @@ public actor LiveSession {
             lastError = "The service sent a \(frame)"
             await emit(.propertiesChanged(["LastError"]))
         case .message(let message):
-            await handle(message, receivedAt: receivedAt, logger: logger)
+            await handle(message, receivedAt: receivedAt, audioMark: audioMark, logger: logger)
+            followConversation()
+        case .voiceQueued(let samples):
+            link.heardContent()
+            voiceQueued(samples: samples)
         }
     }
 
-    private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, logger: Logger) async {
+    private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, audioMark: Int, logger: Logger) async {
         if let update = message.sessionResumptionUpdate {
-            let outcome = link.resumptionUpdate(update, toolCallsPending: !conversation.pendingCalls.isEmpty)
+            let outcome = link.resumptionUpdate(update, toolCallsPending: !conversation.pendingCalls.isEmpty, audioMark: audioMark)
+            uplink.confirm(through: link.resumption.audioConfirmed)
             if let handle = outcome.handle { await emit(.resumable(handle: handle)) }
             if let move = outcome.move { await moveToNewConnection(move, logger: logger) }
         } else {
@@ -360,11 +379,11 @@ public actor LiveSession {
     func send(_ message: ClientMessage, kept: Bool = false) async throws(DBusError) {
         let keeps = kept && configuration.sessionResumption
         if keeps, link.holdsInput {
-            link.resumption.keep(message)
+            link.resumption.keep(message, audioMark: uplink.currentPosition)
             return
         }
         let connection = try activeConnection()
-        let order = keeps ? link.resumption.keep(message) : nil
+        let order = keeps ? link.resumption.keep(message, audioMark: uplink.currentPosition) : nil
         do {
             try await connection.send(message)
         } catch {

@@ -25,15 +25,11 @@ struct SessionAudioState: Sendable {
     var samplesSent = 0
     /// Samples not sent: captured while the session was not active.
     var samplesDropped = 0
-    /// Samples (24 kHz) the service sent as voice.
-    var samplesReceived = 0
     /// Underruns and frames played by nodes that no longer exist (PipeWire restarted).
     var earlierUnderruns = 0
     var earlierFramesPlayed = 0
     /// Chunk complete on PipeWire's thread → frame written to the socket.
     var uplink = LatencyWindow()
-    /// Frame read from the socket → samples queued for the microphone.
-    var downlink = LatencyWindow()
 
     var underruns: Int { earlierUnderruns + (nodes?.output.underruns ?? 0) }
     var framesPlayed: Int { earlierFramesPlayed + (nodes?.output.framesPlayed ?? 0) }

@@ -137,6 +137,8 @@ public final class VirtualMicrophone: @unchecked Sendable {
     public var framesDropped: Int { droppedFrames.load(ordering: .relaxed) }
     /// Frames dropped because audio was pushed into a full buffer (part of ``framesDropped``).
     public var framesOverflowed: Int { overflowedFrames.load(ordering: .relaxed) }
+    /// The most samples the buffer holds.
+    public var capacitySamples: Int { ring.capacity }
     /// Samples the buffer can take now without dropping any.
     public var freeSamples: Int { ring.capacity - ring.count }
     /// Audio queued now, in milliseconds.

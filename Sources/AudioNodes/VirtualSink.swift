@@ -81,6 +81,8 @@ public final class VirtualSink: @unchecked Sendable {
     // Written by the realtime thread.
     private let capturedFrames = Atomic<Int>(0)
     private let overrunFrames = Atomic<Int>(0)
+    /// Events ``events`` could not buffer (its consumer fell 256 behind).
+    private let droppedEvents = Atomic<Int>(0)
     private let lastSoundNanos = Atomic<Int>(0)
     private let largestCallbackFrames = Atomic<Int>(0)
     /// When the last chunk boundary was crossed (``AudioClock``).
@@ -154,6 +156,8 @@ public final class VirtualSink: @unchecked Sendable {
     public var framesCaptured: Int { capturedFrames.load(ordering: .relaxed) }
     /// Frames dropped because the session did not keep up with the ring.
     public var framesOverrun: Int { overrunFrames.load(ordering: .relaxed) }
+    /// Chunks and quiet reports ``events`` dropped because its consumer fell too far behind.
+    public var eventsDropped: Int { droppedEvents.load(ordering: .relaxed) }
     /// The largest buffer one process callback delivered, in frames (a measure of the quantum).
     public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
 
@@ -244,7 +248,7 @@ public final class VirtualSink: @unchecked Sendable {
             let got = ring.read(into: scratch, count: n)
             guard got > 0 else { return }
             let bytes = Data(bytes: scratch, count: 2 * got)
-            continuation.yield(.audio(AudioChunk(bytes: bytes, capturedAt: capturedAt)))
+            yield(.audio(AudioChunk(bytes: bytes, capturedAt: capturedAt)))
         }
     }
 
@@ -255,7 +259,11 @@ public final class VirtualSink: @unchecked Sendable {
         else { return }
         reportedSoundNanos = lastSound
         deliverChunks(includingPartial: true)
-        continuation.yield(.quiet)
+        yield(.quiet)
+    }
+
+    private func yield(_ event: AudioInputEvent) {
+        if case .dropped = continuation.yield(event) { droppedEvents.add(1, ordering: .relaxed) }
     }
 
     private func stateChanged(_ state: pw_stream_state, _ error: UnsafePointer<CChar>?) {

@@ -403,7 +403,7 @@ public actor LiveSession {
     public static let propertyNames = [
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
-        "AudioLatency",
+        "AudioLatency", "InputOverrunSeconds", "InputEventsDropped", "VoiceOverflowSeconds",
     ]
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).

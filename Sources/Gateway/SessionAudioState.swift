@@ -28,16 +28,28 @@ struct SessionAudioState: Sendable {
     /// Underruns and frames played by nodes that no longer exist (PipeWire restarted).
     var earlierUnderruns = 0
     var earlierFramesPlayed = 0
+    var earlierOverruns = 0
+    var earlierEventsDropped = 0
+    var earlierVoiceOverflow = 0
     /// Chunk complete on PipeWire's thread → frame written to the socket.
     var uplink = LatencyWindow()
 
     var underruns: Int { earlierUnderruns + (nodes?.output.underruns ?? 0) }
     var framesPlayed: Int { earlierFramesPlayed + (nodes?.output.framesPlayed ?? 0) }
+    /// Input samples the input node's ring dropped because they were not read in time.
+    var inputOverruns: Int { earlierOverruns + (nodes?.input?.framesOverrun ?? 0) }
+    /// Input events (chunks, quiet reports) the input node's event queue dropped.
+    var inputEventsDropped: Int { earlierEventsDropped + (nodes?.input?.eventsDropped ?? 0) }
+    /// Voice samples pushed into a full voice buffer and dropped.
+    var voiceOverflow: Int { earlierVoiceOverflow + (nodes?.output.framesOverflowed ?? 0) }
 
     /// Keeps the counters of the nodes being removed.
     mutating func retireNodes() {
         earlierUnderruns = underruns
         earlierFramesPlayed = framesPlayed
+        earlierOverruns = inputOverruns
+        earlierEventsDropped = inputEventsDropped
+        earlierVoiceOverflow = voiceOverflow
         nodes = nil
     }
 }

@@ -39,6 +39,11 @@ final class VoicePump: LiveVoiceSink {
         return min(audio.output.freeSamples, audio.speaker?.freeSamples ?? .max)
     }
 
+    func voiceCapacity() -> Int {
+        guard let audio = nodes.withLock({ $0 }) else { return .max }
+        return min(audio.output.capacitySamples, audio.speaker?.capacitySamples ?? .max)
+    }
+
     func queueVoice(_ pcm: UnsafeRawBufferPointer, receivedAt: ContinuousClock.Instant) -> Bool {
         guard !dropping.load(ordering: .acquiring) else { return false }
         queue(pcm, receivedAt: receivedAt)

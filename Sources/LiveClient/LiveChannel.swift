@@ -20,11 +20,13 @@ enum LiveChannel {
     /// The server answered the upgrade request with something other than 101.
     struct UpgradeRefused: Error {}
 
-    /// Connects to `url` on `eventLoop` and upgrades to WebSocket.
+    /// Connects to `url` on `eventLoop` and upgrades to WebSocket. Frames and messages up to twice
+    /// `maxMessageSize` are read (the reader refuses those over it with their size).
     static func connect(
         url: URLComponents, headers: [(name: String, value: String)], tls: NIOSSLContext?, eventLoop: any EventLoop,
-        maxFrameSize: Int, keepalive: Duration?, closeTimeout: Duration
+        maxMessageSize: Int, keepalive: Duration?, closeTimeout: Duration
     ) async throws -> Upgrade {
+        let maxFrameSize = 2 * maxMessageSize
         let host = url.host ?? ""
         let port = url.port ?? (tls == nil ? 80 : 443)
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
@@ -40,7 +42,8 @@ enum LiveChannel {
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: maxFrameSize) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            let handler = LiveFrameHandler(keepalive: keepalive, closeTimeout: closeTimeout)
+                            let handler = LiveFrameHandler(
+                                maxMessageSize: maxMessageSize, keepalive: keepalive, closeTimeout: closeTimeout)
                             try channel.pipeline.syncOperations.addHandler(
                                 NIOWebSocketFrameAggregator(
                                     minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,

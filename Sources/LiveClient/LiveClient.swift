@@ -58,7 +58,7 @@ public enum LiveClient {
             upgrade = try await LiveChannel.connect(
                 url: components, headers: headers, tls: tls,
                 eventLoop: configuration.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next(),
-                maxFrameSize: 2 * configuration.maxMessageSize, keepalive: configuration.keepalivePeriod,
+                maxMessageSize: configuration.maxMessageSize, keepalive: configuration.keepalivePeriod,
                 closeTimeout: configuration.closeTimeout)
         } catch let error as LiveClientError {
             throw error

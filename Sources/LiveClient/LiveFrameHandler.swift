@@ -21,6 +21,9 @@ public protocol LiveVoiceSink: AnyObject, Sendable {
     /// How many samples the sink can take now; a frame of more waits (the connection stops
     /// reading) until there is room.
     func voiceRoom() -> Int
+    /// The most samples the sink ever takes at once: a frame of more does not wait (it could
+    /// never fit); the sink queues what it can and counts the rest as dropped.
+    func voiceCapacity() -> Int
     /// Queues `pcm` (S16LE mono at 24 kHz); returns whether the session should hear of it (the
     /// first audio of a reply), as ``LiveEvent/voiceQueued(samples:)``.
     func queueVoice(_ pcm: UnsafeRawBufferPointer, receivedAt: ContinuousClock.Instant) -> Bool
@@ -45,6 +48,7 @@ final class LiveFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Where model audio goes; nil: every frame goes to the reader.
     var voiceSink: (any LiveVoiceSink)?
 
+    private let maxMessageSize: Int
     private let keepalive: Duration?
     private let closeTimeout: TimeAmount
     private var context: ChannelHandlerContext?
@@ -56,7 +60,8 @@ final class LiveFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var retry: Scheduled<Void>?
     private var scratch: [UInt8] = []
 
-    init(keepalive: Duration?, closeTimeout: Duration) {
+    init(maxMessageSize: Int, keepalive: Duration?, closeTimeout: Duration) {
+        self.maxMessageSize = maxMessageSize
         self.keepalive = keepalive
         self.closeTimeout = TimeAmount(closeTimeout)
     }
@@ -122,11 +127,12 @@ final class LiveFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func message(_ frame: WebSocketFrame, context: ChannelHandlerContext) -> Bool {
         let receivedAt = ContinuousClock.now
         var data = frame.unmaskedData
-        if let sink = voiceSink {
+        // A message over the limit goes to the reader, which refuses it with its size.
+        if let sink = voiceSink, data.readableBytes <= maxMessageSize {
             let outcome = data.withUnsafeReadableBytes { bytes -> Bool? in
                 guard let match = AudioFrameScanner.scan(bytes) else { return nil }
                 let count = match.decodedCount(in: bytes)
-                guard sink.voiceRoom() >= count / 2 else { return false }
+                guard sink.voiceRoom() >= count / 2 || count / 2 > sink.voiceCapacity() else { return false }
                 if scratch.count < count { scratch = [UInt8](repeating: 0, count: max(count, 2 * scratch.count)) }
                 let announce = scratch.withUnsafeMutableBytes { out in
                     let decoded = Base64Span.decode(bytes, match.data, into: out)

@@ -1,5 +1,4 @@
 import CPipeWire
-import Glibc
 
 /// The PipeWire properties of one virtual node, as key/value pairs.
 ///
@@ -23,9 +22,6 @@ struct NodeProperties: Sendable {
             entries.append(("target.object", target))
         }
         entries.append((PW_KEY_MEDIA_CATEGORY, "Capture"))
-        if let quality = getenv("GEMINI_LIVE_RESAMPLE_QUALITY").map({ String(cString: $0) }) {
-            entries.append(("resample.quality", quality))
-        }
         return Self(entries: entries)
     }
 

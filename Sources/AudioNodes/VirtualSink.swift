@@ -19,8 +19,10 @@ public protocol AudioChunkConsumer: AnyObject, Sendable {
 ///
 /// Data path: PipeWire's realtime thread copies each buffer into a preallocated ``SampleRing``
 /// and, when a chunk boundary is crossed, signals an event source on the loop thread (an eventfd
-/// write: no allocation, no lock). The loop thread cuts whole chunks and yields them on
-/// ``events``: one wake-up per chunk, none per sample or per quantum.
+/// write: no allocation, no lock). The loop thread tells the ``AudioChunkConsumer`` (the session's
+/// uplink pump, which reads the chunk on its own thread with ``takeChunk(into:partial:)``) or,
+/// without one, cuts whole chunks and yields them on ``events``: one wake-up per chunk, none per
+/// sample or per quantum.
 public final class VirtualSink: @unchecked Sendable {
     /// How the sink captures and chunks.
     public struct Configuration: Sendable {

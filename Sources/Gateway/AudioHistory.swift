@@ -54,7 +54,7 @@ struct AudioHistory {
     /// Calls `body` with each chunk in `from ..< through`, in order, cut where the chunks were;
     /// returns how many samples of that range the ring no longer held.
     func forEachChunk(from: Int, through: Int, _ body: (UnsafeRawBufferPointer, Int) -> Void) -> Int {
-        let lost = max(0, min(through, start) - from)
+        let lost = max(0, min(through, end - Self.capacity) - max(from, confirmed))
         var cursor = max(from, start)
         var scratch = [Int16]()
         for chunkEnd in chunkEnds where chunkEnd > cursor {

@@ -97,7 +97,10 @@ final class LiveFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
             held.append(frame)
             return
         }
-        if !deliver(frame, context: context) { held.append(frame) }
+        if !deliver(frame, context: context) {
+            held.append(frame)
+            scheduleRetry(context: context)
+        }
     }
 
     /// Handles one frame; false when it is model audio the sink has no room for yet.

@@ -28,13 +28,6 @@ struct GeminiLiveGateway: AsyncParsableCommand {
             defaults, open sessions keep theirs, and a bad file leaves the settings as they were.
             """)
 
-    /// Measurement knob (issue 13 §1): GEMINI_LIVE_NIO_EXECUTOR=1 runs Swift concurrency on NIO's
-    /// event loops.
-    static func main() async {
-        if ProcessInfo.processInfo.environment["GEMINI_LIVE_NIO_EXECUTOR"] == "1" { ConcurrencyExecutor.useEventLoops() }
-        await main(nil)
-    }
-
     @Flag(help: "Serve sessions from an embedded offline simulator instead of the real service.")
     var simulator = false
 

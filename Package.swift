@@ -83,6 +83,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Introspection XML → InterfaceDescription (FoundationXML, so libxml2): for the build plugin and
+        // tests only; nothing that ships parses XML at run time.
+        .target(
+            name: "IntrospectionXML",
+            dependencies: ["DBusService"],
+            swiftSettings: strict
+        ),
 
         // MARK: PipeWire
         .systemLibrary(
@@ -117,6 +124,7 @@ let package = Package(
         // MARK: Gateway
         .executableTarget(
             name: "embed-interface-xml",
+            dependencies: ["DBusService", "IntrospectionXML"],
             path: "Sources/embed-interface-xml"
         ),
         .plugin(
@@ -140,15 +148,34 @@ let package = Package(
             plugins: ["EmbedInterfaceXML"]
         ),
 
+        // MARK: Local Live endpoint (above Gateway: it serves the Live protocol to local clients)
+        .target(
+            name: "LocalEndpoint",
+            dependencies: [
+                "Gateway",
+                "DBusService",
+                "LiveProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "GeminiLiveGateway",
             dependencies: [
-                "AudioNodes",
                 "Gateway",
                 "GatewaySettings",
-                "LiveClient",
-                "LiveProtocol",
+                "LocalEndpoint",
                 "LiveSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -218,7 +245,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DBusServiceTests",
-            dependencies: ["DBusService", "BusTestSupport"],
+            dependencies: ["DBusService", "IntrospectionXML", "BusTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -232,6 +259,7 @@ let package = Package(
                 "Gateway",
                 "AudioNodes",
                 "DBusService",
+                "IntrospectionXML",
                 "BusTestSupport",
                 "FuzzSupport",
                 "LiveSimulator",
@@ -252,6 +280,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LocalEndpointTests",
+            dependencies: [
+                "LocalEndpoint",
+                "LiveProtocol",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "GatewaySettingsTests",
             dependencies: ["GatewaySettings"],
             swiftSettings: strict
@@ -260,6 +297,7 @@ let package = Package(
             name: "GeminiLiveCLITests",
             dependencies: [
                 "GeminiLiveCLI",
+                "AudioNodes",
                 "Gateway",
                 "DBusService",
                 "BusTestSupport",

@@ -13,6 +13,14 @@
 #   --warmup W       seconds after the last session started speaking before measuring (default 2)
 #   --stagger T      session i starts speaking i x T/N s after the first (default 5: one turn)
 #   --no-peer        gateway only (no python-genai side)
+#   --peer KIND      the Python side: genai (default: python-genai streaming the WAV itself, each
+#                    gateway session fed by its own pw-cat) or pyaudio (python-genai + PyAudio shaped
+#                    like Google's Live API starter: capture the default microphone, play the voice on
+#                    the default speakers, through pipewire-alsa; the gateway's sessions then use
+#                    audio_input on that same test microphone and play_voice)
+#   --matrix         run the matrix instead of one run: 20 and 100 ms chunks x N = 1, 10, 25 with the
+#                    genai peer, and N = 1, 10 with the pyaudio peer (each run as above, one results
+#                    file each, and a summary table); long: run it once, on a quiet machine
 #   --plain-ws       the simulator serves ws:// on loopback, no TLS (only with --no-peer: the SDK
 #                    always dials wss://); shows what TLS costs the gateway
 #   --skip-build     use the release binaries already built
@@ -34,6 +42,10 @@
 #   3. scripts/bench/report.py prints the table and writes results-N<n>-S<s>-<time>.{txt,json}.
 # The speech WAV: espeak-ng sentences (16 kHz S16LE mono via sox), each followed by 3.5 s of
 # silence, so the simulator's VAD ends every turn and its echo voice plays back before the next.
+# With --peer pyaudio the test microphone is a pw-loopback pair (sink bench-mic-in → source
+# bench-mic) that one pw-cat feeds with the WAV, made the default source; the default sink is a
+# null sink (bench-speakers). CPU by thread role of the gateway (PipeWire data and loop threads,
+# NIO event loops, the pool and the rest) is read from /proc/PID/task/*/stat and comm.
 #
 # Nothing is asserted: the figures depend on the machine and its load. The script fails only
 # when the pipeline itself breaks (a build, a daemon, a driver). No API key is used anywhere
@@ -44,7 +56,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-sessions=10 seconds=25 chunk_ms=100 speed=1.5 warmup=2 stagger=5 peer=1 build=1 tls=1
+sessions=10 seconds=25 chunk_ms=100 speed=1.5 warmup=2 stagger=5 peer=1 build=1 tls=1 peer_kind=genai matrix=0
+all_arguments=("$@")
 scratch=${GEMINI_LIVE_SCRATCH_PATH:-}
 out=
 
@@ -62,6 +75,8 @@ while [ $# -gt 0 ]; do
         --warmup) warmup=${2:-}; shift 2 ;;
         --stagger) stagger=${2:-}; shift 2 ;;
         --no-peer) peer=0; shift ;;
+        --peer) peer_kind=${2:-}; shift 2 ;;
+        --matrix) matrix=1; shift ;;
         --plain-ws) tls=0; shift ;;
         --skip-build) build=0; shift ;;
         --out) out=${2:-}; shift 2 ;;
@@ -75,6 +90,36 @@ if ! [[ $chunk_ms =~ ^[0-9]+$ ]] || [ "$chunk_ms" -lt 20 ] || [ "$chunk_ms" -gt 
     die "--chunk-ms must be 20 … 1000"
 fi
 [ "$tls" = 1 ] || [ "$peer" = 0 ] || die "--plain-ws needs --no-peer (google-genai always dials wss://)"
+case "$peer_kind" in genai|pyaudio) ;; *) die "--peer must be genai or pyaudio, got '$peer_kind'" ;; esac
+
+if [ "$matrix" = 1 ]; then
+    # The matrix: this script once per cell (the first builds, the others reuse the binaries).
+    rest=()
+    skip_next=0
+    for a in "${all_arguments[@]}"; do
+        if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
+        case "$a" in
+            --matrix) ;;
+            --sessions|--chunk-ms|--peer) skip_next=1 ;;
+            *) rest+=("$a") ;;
+        esac
+    done
+    first=1
+    for chunk in 20 100; do
+        for cell in genai:1 genai:10 genai:25 pyaudio:1 pyaudio:10; do
+            extra=()
+            [ "$first" = 1 ] || extra=(--skip-build)
+            log "matrix: ${chunk} ms chunks, N = ${cell#*:}, peer ${cell%%:*}"
+            "$0" "${rest[@]}" "${extra[@]}" --chunk-ms "$chunk" --sessions "${cell#*:}" --peer "${cell%%:*}" ||
+                die "matrix cell ${chunk} ms / ${cell} failed"
+            first=0
+        done
+    done
+    out_dir=${GEMINI_LIVE_ARTIFACTS:-${scratch:-$root/.build}/bench-audio}
+    for a in "${!rest[@]}"; do [ "${rest[$a]}" = --out ] && out_dir=${rest[$((a + 1))]}; done
+    python3 "$root/scripts/bench/report.py" --matrix "$out_dir"
+    exit 0
+fi
 number --seconds "$seconds"; number --speed "$speed"; number --warmup "$warmup"; number --stagger "$stagger"
 
 swiftpm=()
@@ -99,6 +144,8 @@ simulator_pid='' gateway_pid='' desktop_dir=''
 # shellcheck source=lib/stop-pid.sh
 . "$root/scripts/lib/stop-pid.sh"
 cleanup() {
+    stop_pid "${feeder_pid:-}" pw-cat
+    stop_pid "${loopback_pid:-}" pw-loopback
     stop_pid "$gateway_pid" gemini-live-gateway
     gateway_pid=
     stop_pid "$simulator_pid" gemini-live-simulator
@@ -119,6 +166,12 @@ fi
 for tool in swift python3 pw-cat pw-record espeak-ng sox dbus-send; do
     command -v "$tool" >/dev/null 2>&1 || die "missing $tool (scripts/install-deps.sh installs it)"
 done
+if [ "$peer_kind" = pyaudio ]; then
+    for package in pipewire-alsa python3-pyaudio; do
+        [ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" = installed ] ||
+            die "--peer pyaudio needs $package (scripts/install-deps.sh --bench)"
+    done
+fi
 # python3-dbus lives in Debian's own python (/usr/bin/python3), which a pyenv or venv python3
 # first on PATH does not see (as in examples/). -P: the repository's dbus/ folder is no module.
 dbus_python=/usr/bin/python3
@@ -179,6 +232,34 @@ desktop_dir=$TEST_DESKTOP_DIR
 pipewire_pid=$(tr -dc 0-9 < "$desktop_dir/pipewire.pid")
 wireplumber_pid=$(tr -dc 0-9 < "$desktop_dir/wireplumber.pid" 2>/dev/null || true)
 
+# --peer pyaudio: a test microphone (a loopback: what plays into bench-mic-in comes out of the source
+# bench-mic) and null speakers, made the defaults that pipewire-alsa (PyAudio) and play_voice use.
+loopback_pid='' feeder_pid=''
+stop_microphone() {
+    stop_pid "$feeder_pid" pw-cat
+    feeder_pid=
+}
+feed_microphone() {  # plays the WAV into the test microphone, from its start
+    stop_microphone
+    pw-cat --playback --target bench-mic-in "$wav" > /dev/null 2>&1 < /dev/null &
+    feeder_pid=$!
+}
+if [ "$peer_kind" = pyaudio ]; then
+    pw-loopback --capture-props='media.class=Audio/Sink node.name=bench-mic-in audio.channels=1 audio.position=[MONO]' \
+        --playback-props='media.class=Audio/Source node.name=bench-mic node.description=bench-mic audio.channels=1 audio.position=[MONO]' \
+        > "$run_dir/loopback.log" 2>&1 < /dev/null &
+    loopback_pid=$!
+    pw-cli create-node adapter '{ factory.name=support.null-audio-sink node.name=bench-speakers media.class=Audio/Sink object.linger=true audio.channels=1 audio.position=[MONO] }' \
+        > /dev/null || die "cannot create the null speakers"
+    for ((i = 0; i < 100; i++)); do
+        pw-cli ls Node 2>/dev/null | grep -q 'node.name = "bench-mic"' && break
+        sleep 0.1
+    done
+    pw-metadata -n default 0 default.configured.audio.source '{ "name": "bench-mic" }' Spa:String:JSON > /dev/null
+    pw-metadata -n default 0 default.configured.audio.sink '{ "name": "bench-speakers" }' Spa:String:JSON > /dev/null
+    log "test microphone bench-mic (pw-loopback $loopback_pid) and speakers bench-speakers are the defaults"
+fi
+
 tls_args=() scheme=ws
 [ "$tls" = 1 ] && tls_args=(--tls-cert "$cert" --tls-key "$key") && scheme=wss
 "$bin/gemini-live-simulator" --host 127.0.0.1 --port 0 "${tls_args[@]}" \
@@ -228,7 +309,12 @@ quantum=$(pw-metadata -n settings 0 clock.quantum 2>/dev/null | grep -oE "value:
     grep -oE "value:'[0-9]+'" | tr -dc 0-9 || true)
 log "gateway: $sessions session(s), ${seconds} s window, ${chunk_ms} ms chunks"
 timeout_s=$(awk -v s="$seconds" -v n="$sessions" 'BEGIN { printf "%d", s + 120 + 2 * n }')
-timeout "$timeout_s" "$dbus_python" -P "$root/scripts/bench/drive_gateway.py" \
+mic_args=()
+if [ "$peer_kind" = pyaudio ]; then
+    mic_args=(--audio-input bench-mic --play-voice)
+    feed_microphone
+fi
+timeout "$timeout_s" "$dbus_python" -P "$root/scripts/bench/drive_gateway.py" "${mic_args[@]}" \
     --sessions "$sessions" --seconds "$seconds" --warmup "$warmup" --stagger "$stagger" --chunk-ms "$chunk_ms" \
     --wav "$wav" --record-dir "$run_dir" --gateway-pid "$gateway_pid" --pipewire-pid "$pipewire_pid" \
     ${wireplumber_pid:+--wireplumber-pid "$wireplumber_pid"} --out "$run_dir/gateway.json" ||
@@ -239,7 +325,15 @@ gateway_pid=
 rm -f "$run_dir"/voice-*.wav   # recorded only so that the voice path runs
 
 # ---------------------------------------------------------------- 2. python-genai
-if [ "$peer" = 1 ]; then
+if [ "$peer" = 1 ] && [ "$peer_kind" = pyaudio ]; then
+    log "python-genai + PyAudio: $sessions session(s) in one process, the same test microphone and speakers"
+    feed_microphone
+    timeout "$timeout_s" "$genai_python" "$root/scripts/bench/drive_pyaudio.py" \
+        --url "$url" --ca "$ca" --model "$model" --sessions "$sessions" --seconds "$seconds" \
+        --warmup "$warmup" --stagger "$stagger" --chunk-ms "$chunk_ms" --out "$run_dir/genai.json" ||
+        die "the python-genai + PyAudio driver failed (logs in $run_dir)"
+    stop_microphone
+elif [ "$peer" = 1 ]; then
     log "python-genai: $sessions session(s) in one process, same simulator, same WAV"
     timeout "$timeout_s" "$genai_python" "$root/scripts/bench/drive_genai.py" \
         --url "$url" --ca "$ca" --model "$model" --wav "$wav" --sessions "$sessions" --seconds "$seconds" \
@@ -258,11 +352,12 @@ with open("/proc/cpuinfo") as f:
             break
 json.dump({"cpus": os.cpu_count(), "cpu_model": cpu_model, "load": "$load_before",
            "quantum_frames_48k": int("${quantum:-0}") or None, "speed": $speed, "transport": "wss://localhost (TLS on 127.0.0.1)" if $tls else "ws://localhost (no TLS)",
-           "peer": "google-genai, $sessions session(s) in one Python process" if $peer else "none",
+           "peer": ("google-genai + PyAudio (starter shape), $sessions session(s) in one Python process, test microphone + null speakers" if "$peer_kind" == "pyaudio" else "google-genai, $sessions session(s) in one Python process") if $peer else "none",
+           "peer_kind": "$peer_kind" if $peer else None,
            "sessions": $sessions, "seconds": $seconds, "chunk_ms": $chunk_ms},
           open(sys.argv[1], "w"), indent=1)
 EOF
-results="$out/results-N$sessions-S${seconds%.*}-$stamp.txt"
+results="$out/results-N$sessions-C$chunk_ms-$peer_kind-S${seconds%.*}-$stamp.txt"
 python3 "$root/scripts/bench/report.py" --gateway "$run_dir/gateway.json" \
     ${genai_python:+--genai "$run_dir/genai.json"} --meta "$meta" --out "$results"
 log "results: $results (and .json); run files in $run_dir"

@@ -6,6 +6,7 @@
 # only when something is missing. Uses sudo when not root.
 #
 # Usage:  scripts/install-deps.sh            # install what is missing
+#         scripts/install-deps.sh --bench    # also what scripts/bench-audio.sh --peer pyaudio needs
 #         scripts/install-deps.sh --check    # only report; exit 1 if something is missing
 # Knobs:  GEMINI_LIVE_SKIP_DEPS=1            # do nothing (e.g. a pre-provisioned image)
 #         GEMINI_LIVE_EXTRA_PACKAGES="a b"   # install these too
@@ -17,6 +18,7 @@
 #   tests:   sox espeak-ng openssl python3-gi python3-dbus (examples/), gnome-keyring libsecret-tools
 #            (a real Secret Service and secret-tool for the key-source tests),
 #            python3-venv (only when `python3 -m venv` does not work)
+#   bench (--bench only): pipewire-alsa python3-pyaudio (the PyAudio peer of bench-audio.sh)
 # TLS needs no libssl-dev: swift-nio-ssl bundles BoringSSL.
 set -euo pipefail
 
@@ -27,19 +29,23 @@ if [ "${GEMINI_LIVE_SKIP_DEPS:-0}" = 1 ]; then
     exit 0
 fi
 
-check_only=0
-case "${1:-}" in
-    --check) check_only=1 ;;
-    "") ;;
-    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+check_only=0 bench=0
+for argument in "$@"; do
+    case "$argument" in
+        --check) check_only=1 ;;
+        --bench) bench=1 ;;
+        *) echo "usage: $0 [--check] [--bench]" >&2; exit 2 ;;
+    esac
+done
 
 command -v dpkg-query >/dev/null 2>&1 || { log "not a Debian-based system (no dpkg-query); install the packages listed in this script by hand"; exit 1; }
 
 pkgs=(libdbus-1-dev pkg-config libpipewire-0.3-dev libspa-0.2-dev
       dbus-daemon dbus-bin libglib2.0-bin pipewire-bin wireplumber
-      sox espeak-ng openssl python3-gi python3-dbus gnome-keyring libsecret-tools)
+      sox espeak-ng openssl python3-gi python3-dbus gnome-keyring libsecret-tools
+      tmux)  # tmux: the CLI tests type into `gemini-live talk` and read its screen back
 command -v busctl >/dev/null 2>&1 || pkgs+=(systemd)
+[ "$bench" = 1 ] && pkgs+=(pipewire-alsa python3-pyaudio)
 
 # python3-venv: needed only when the python3 on PATH cannot make a venv with pip
 # (Debian's own python3 without python3-venv fails at ensurepip).

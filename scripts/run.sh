@@ -150,9 +150,20 @@ if [ "${GEMINI_LIVE_RUN_ONCE:-0}" = 1 ]; then
     call "$session" "$name.Session" Close
     exit 0
 fi
+# A private bus or PipeWire lives only in this script's environment: say how to reach them from
+# another terminal (the Try lines below fail there otherwise).
+exports=""
+[ -n "$bus_pid" ] && exports+="  export DBUS_SESSION_BUS_ADDRESS='$DBUS_SESSION_BUS_ADDRESS'"$'\n'
+[ -n "$pipewire_pid" ] && exports+="  export PIPEWIRE_RUNTIME_DIR='$PIPEWIRE_RUNTIME_DIR'"$'\n'
+if [ -n "$exports" ]; then
+    printf '\nThis terminal runs a private %s. To reach it from a second terminal, paste there first:\n%s' \
+        "$([ -n "$bus_pid" ] && echo "session bus")$([ -n "$bus_pid" ] && [ -n "$pipewire_pid" ] && echo " and ")$([ -n "$pipewire_pid" ] && echo "PipeWire")" \
+        "$exports"
+fi
 cat <<TXT
 
 The gateway is serving $name on ${DBUS_SESSION_BUS_ADDRESS:-the session bus}. Try:
+  $(dirname "$bin")/gemini-live talk    # speak with the microphone, hear the speakers (after: swift build --product gemini-live)
   busctl --user call $name $session $name.Session SendText s "Tell me a joke"
   busctl --user monitor $name
   busctl --user introspect $name $session

@@ -1,8 +1,9 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the D-Bus interface XML of `dbus/` into the target as Swift string constants, so that
-/// the files in `dbus/` are the one source of the API: for the code, the docs and introspection.
+/// Generates the D-Bus interface tables of `dbus/*.xml` as Swift (`InterfaceTables.descriptions`), so
+/// that the files in `dbus/` are the one source of the API (for the code, the docs and introspection)
+/// and the target parses no XML at run time.
 @main
 struct EmbedInterfaceXML: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
@@ -10,10 +11,10 @@ struct EmbedInterfaceXML: BuildToolPlugin {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "xml" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        let output = context.pluginWorkDirectoryURL.appending(path: "InterfaceXML.swift")
+        let output = context.pluginWorkDirectoryURL.appending(path: "InterfaceTables.swift")
         return [
             .buildCommand(
-                displayName: "Embedding D-Bus interface XML",
+                displayName: "Generating D-Bus interface tables from dbus/*.xml",
                 executable: try context.tool(named: "embed-interface-xml").url,
                 arguments: [output.path] + files.map(\.path),
                 inputFiles: files,

@@ -184,13 +184,13 @@ final class GraphRegistry: @unchecked Sendable {
         switch type {
         case Self.nodeType:
             var node = Node(properties: properties, proxy: nil)
-            if properties[PW_KEY_MEDIA_CLASS] == Self.playbackStreamClass, let registry {
+            if let mediaClass = properties[PW_KEY_MEDIA_CLASS], Self.bindsInfo(mediaClass: mediaClass), let registry {
                 node.proxy = pwshim_registry_bind_info(registry, id, type, { data, id, props in
                     guard let data else { return }
                     Unmanaged<GraphRegistry>.fromOpaque(data).takeUnretainedValue()
                         .infoChanged(id: id, properties: .init(spaDictionary: props))
                 }, owner)
-                if let client = properties[PW_KEY_CLIENT_ID].flatMap(UInt32.init) {
+                if mediaClass == Self.playbackStreamClass, let client = properties[PW_KEY_CLIENT_ID].flatMap(UInt32.init) {
                     bindClient(client)
                 }
             }
@@ -257,7 +257,7 @@ final class GraphRegistry: @unchecked Sendable {
             metadataValues[subject] = nil
             return
         }
-        guard key.hasPrefix("target.") else { return }
+        guard key.hasPrefix("target.") || key.hasPrefix("default.audio.") else { return }
         metadataValues[subject, default: [:]][key] = value.map { MetadataValue(type: type, value: $0) }
     }
 

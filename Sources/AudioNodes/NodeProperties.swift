@@ -25,13 +25,15 @@ struct NodeProperties: Sendable {
         return Self(entries: entries)
     }
 
-    /// The virtual microphone apps record from.
+    /// The virtual microphone apps record from (or the speaker stream, linked to `target` when given).
     static func microphone(name: String, description: String, role: String, mediaClass: String,
-                           latency: String) -> Self {
-        Self(entries: common(name: name, description: description, role: role, latency: latency) + [
+                           latency: String, target: String? = nil) -> Self {
+        var entries = common(name: name, description: description, role: role, latency: latency) + [
             (PW_KEY_MEDIA_CLASS, mediaClass),
             (PW_KEY_MEDIA_CATEGORY, "Playback"),
-        ])
+        ]
+        if let target { entries.append(("target.object", target)) }
+        return Self(entries: entries)
     }
 
     private static func common(name: String, description: String, role: String, latency: String)

@@ -88,3 +88,26 @@ public struct PipeWireGraph: Sendable {
         }
     }
 }
+
+extension PipeWireGraph {
+    /// The default sink (the speakers, when they are the default), by the session manager's
+    /// `default.audio.sink`; nil without a session manager or without sinks.
+    public func defaultSink() -> AudioDevice? {
+        pipeWire.withLock { pipeWire.registry.defaultDeviceLocked(sink: true) }
+    }
+
+    /// The default source (the microphone), by `default.audio.source`.
+    public func defaultSource() -> AudioDevice? {
+        pipeWire.withLock { pipeWire.registry.defaultDeviceLocked(sink: false) }
+    }
+
+    /// The sink or source whose `node.name` (or `object.serial`) is `name`.
+    public func device(named name: String) -> AudioDevice? {
+        pipeWire.withLock { pipeWire.registry.deviceLocked(named: name) }
+    }
+
+    /// Every sink and source, by node id.
+    public func devices() -> [AudioDevice] {
+        pipeWire.withLock { pipeWire.registry.devicesLocked() }
+    }
+}

@@ -40,7 +40,8 @@ public final class PipeWireLoop: @unchecked Sendable {
     let threadLoop: OpaquePointer
     /// The loop of the thread loop (non-realtime); event and timer sources live here.
     let loop: UnsafeMutablePointer<pw_loop>
-    private let context: OpaquePointer
+    /// The context; modules load into it (``EchoCanceller``).
+    let context: OpaquePointer
     /// The registry view behind ``graph``.
     let registry: GraphRegistry
     private let configuration: Configuration
@@ -92,6 +93,9 @@ public final class PipeWireLoop: @unchecked Sendable {
     deinit {
         close()
     }
+
+    /// The daemon's socket this loop connects to (``Configuration/remote``), nil for the default.
+    var remoteName: String? { configuration.remote }
 
     /// The current connection state.
     public var connectionState: PipeWireConnectionState {

@@ -8,6 +8,11 @@ import Synchronization
 /// *discard* queued samples (``discard(keepingNewest:)``) by moving the read index forward with a
 /// compare-and-swap; the consumer commits its reads with a compare-and-swap too and throws its
 /// copy away when a discard overtook it, so a discarded sample is never delivered.
+///
+/// `@unchecked Sendable`: the storage is written only at indices in `[read, write)` of the producer's
+/// own `write` before it publishes them with a releasing store, and read only at published indices
+/// (acquiring loads); the indices are `Atomic`. That holds for one producer and one consumer at a
+/// time, which is the contract (``JitterBuffer`` and ``VirtualSink`` keep it).
 final class SampleRing: @unchecked Sendable {
     /// The number of samples the ring holds (a power of two).
     let capacity: Int

@@ -14,16 +14,23 @@ public final class SessionAudio: Sendable {
         public var output: VirtualMicrophone.Configuration
         /// Whether the session has an input node at all (false: it only speaks).
         public var capturesInput: Bool
-        /// Whether the voice also plays on the default speakers.
+        /// Whether the voice also plays on the default speakers (or on ``speakerTarget``).
         public var playsOnSpeakers: Bool
+        /// The `node.name` of the sink the speaker stream plays on; nil for the default speakers.
+        public var speakerTarget: String?
+        /// Whether a microphone input goes through the echo canceller (the gateway decides).
+        public var echoCancel: EchoCancelMode
 
         /// The defaults: a virtual sink, the microphone, no speaker stream.
         public init(input: VirtualSink.Configuration = .init(), output: VirtualMicrophone.Configuration = .init(),
-                    capturesInput: Bool = true, playsOnSpeakers: Bool = false) {
+                    capturesInput: Bool = true, playsOnSpeakers: Bool = false, speakerTarget: String? = nil,
+                    echoCancel: EchoCancelMode = .auto) {
             self.input = input
             self.output = output
             self.capturesInput = capturesInput
             self.playsOnSpeakers = playsOnSpeakers
+            self.speakerTarget = speakerTarget
+            self.echoCancel = echoCancel
         }
     }
 
@@ -65,6 +72,7 @@ public final class SessionAudio: Sendable {
                 var playback = configuration.output
                 playback.mediaClass = "Stream/Output/Audio"
                 playback.autoconnect = true
+                playback.target = configuration.speakerTarget
                 speaker = try VirtualMicrophone(pipeWire: pipeWire, name: Self.speakerNodeName(session: id),
                                                 description: "Gemini Live voice (session \(id))",
                                                 configuration: playback, logger: logger)
@@ -93,6 +101,18 @@ public final class SessionAudio: Sendable {
     public func flushVoice() {
         output.flush()
         speaker?.flush()
+    }
+
+    /// The loudest input sample since the last call (0…32768), or nil without an input node.
+    /// Reading resets it; see ``VirtualSink/takePeak()``.
+    public func takeInputPeak() -> Int? {
+        input?.takePeak()
+    }
+
+    /// The loudest voice sample played since the last call (0…32768), on the microphone or the
+    /// speaker stream, whichever is louder. Reading resets it.
+    public func takeOutputPeak() -> Int {
+        max(output.takePeak(), speaker?.takePeak() ?? 0)
     }
 
     /// Removes every node. Idempotent.

@@ -6,7 +6,7 @@ import Synchronization
 /// The virtual microphone `gemini-live-<id>-voice`: apps record the model's voice from it,
 /// S16LE mono at 24 kHz (PipeWire's adapter converts to what the recorder asks for).
 ///
-/// The session pushes model audio with ``push(bytes:)``; it queues in a jitter buffer (a
+/// The session pushes model audio with ``push(bytes:)``; it queues in a ``JitterBuffer`` (a
 /// preallocated ``SampleRing``). The realtime process callback starts playing once
 /// ``Configuration/targetDepth`` is queued (or the turn is finished), plays silence when the
 /// buffer is empty, and counts an underrun when it ran dry mid-turn. ``flush()`` drops
@@ -19,6 +19,10 @@ import Synchronization
 ///
 /// `push`, ``finishTurn()`` and ``flush()`` may be called from any thread; they serialize on a
 /// small lock that the realtime thread never takes.
+///
+/// `@unchecked Sendable`: its one mutable stored property, `node`, is read and written only under
+/// the PipeWire loop lock (`pipeWire.withLock`); the rest is immutable, atomic, or the `Sendable`
+/// ``JitterBuffer``.
 public final class VirtualMicrophone: @unchecked Sendable {
     /// How the microphone plays.
     public struct Configuration: Sendable {
@@ -44,6 +48,9 @@ public final class VirtualMicrophone: @unchecked Sendable {
         /// Let the session manager link the node: for a playback stream (`Stream/Output/Audio`)
         /// that should play on the default speakers.
         public var autoconnect: Bool
+        /// With ``autoconnect``: the `node.name` (or object serial) of the sink to play on
+        /// (`target.object`); nil for the default speakers.
+        public var target: String?
 
         /// The defaults: 24 kHz, a 60 ms target, a 3 s buffer (rounded up to a power of two
         /// samples: 5.5 s), idle after 250 ms, a microphone.
@@ -54,9 +61,11 @@ public final class VirtualMicrophone: @unchecked Sendable {
             idleAfter: Duration = .milliseconds(250),
             mediaClass: String = "Audio/Source",
             nodeLatency: String = "1024/48000",
-            autoconnect: Bool = false
+            autoconnect: Bool = false,
+            target: String? = nil
         ) {
             self.autoconnect = autoconnect
+            self.target = target
             self.sampleRate = sampleRate
             self.targetDepth = targetDepth
             self.capacity = capacity
@@ -71,22 +80,13 @@ public final class VirtualMicrophone: @unchecked Sendable {
 
     private let pipeWire: PipeWireLoop
     private let configuration: Configuration
-    private let targetSamples: Int
-    private let idleNanos: Int
-    private let ring: SampleRing
+    private let jitter: JitterBuffer
     private let logger: Logger
-    private let producer = Mutex(())
 
     // Shared with the realtime thread.
-    private let playedFrames = Atomic<Int>(0)
-    private let underrunCount = Atomic<Int>(0)
-    private let droppedFrames = Atomic<Int>(0)
-    private let overflowedFrames = Atomic<Int>(0)
-    private let lastProcessNanos = Atomic<Int>(0)
-    private let turnFinished = Atomic<Bool>(true)
     private let largestCallbackFrames = Atomic<Int>(0)
-    // Realtime thread only.
-    private var playing = false
+    /// The largest sample magnitude played since ``takePeak()`` last ran.
+    private let peakMagnitude = Atomic<Int>(0)
 
     /// The stream the realtime callback uses (a `pw_stream *` bit pattern, 0 when none).
     private let realtimeStream = Atomic<UInt>(0)
@@ -100,13 +100,14 @@ public final class VirtualMicrophone: @unchecked Sendable {
         self.name = name
         self.configuration = configuration
         self.logger = logger
-        targetSamples = Int(configuration.targetDepth.seconds * Double(configuration.sampleRate))
-        idleNanos = Int(configuration.idleAfter.nanoseconds)
-        ring = SampleRing(minimumCapacity: max(targetSamples * 2,
-                                               Int(configuration.capacity.seconds * Double(configuration.sampleRate))))
+        jitter = JitterBuffer(
+            targetSamples: Int(configuration.targetDepth.seconds * Double(configuration.sampleRate)),
+            capacitySamples: Int(configuration.capacity.seconds * Double(configuration.sampleRate)),
+            idleNanos: Int(configuration.idleAfter.nanoseconds))
         let properties = NodeProperties.microphone(name: name, description: description, role: "Assistant",
                                                    mediaClass: configuration.mediaClass,
-                                                   latency: configuration.nodeLatency)
+                                                   latency: configuration.nodeLatency,
+                                                   target: configuration.autoconnect ? configuration.target : nil)
         let owner = Unmanaged.passUnretained(self).toOpaque()
         try pipeWire.withLock { () throws(AudioNodesError) in
             node = try StreamNode(
@@ -130,19 +131,25 @@ public final class VirtualMicrophone: @unchecked Sendable {
     }
 
     /// Frames of pushed audio played into the graph so far (silence not counted).
-    public var framesPlayed: Int { playedFrames.load(ordering: .relaxed) }
+    public var framesPlayed: Int { jitter.played }
     /// How often the buffer ran dry in the middle of a turn.
-    public var underruns: Int { underrunCount.load(ordering: .relaxed) }
+    public var underruns: Int { jitter.underruns }
     /// Frames dropped without playing: flushed, overflowed, or stale while nobody recorded.
-    public var framesDropped: Int { droppedFrames.load(ordering: .relaxed) }
+    public var framesDropped: Int { jitter.dropped }
     /// Frames dropped because audio was pushed into a full buffer (part of ``framesDropped``).
-    public var framesOverflowed: Int { overflowedFrames.load(ordering: .relaxed) }
+    public var framesOverflowed: Int { jitter.overflowed }
     /// The most samples the buffer holds.
-    public var capacitySamples: Int { ring.capacity }
+    public var capacitySamples: Int { jitter.capacity }
     /// Samples the buffer can take now without dropping any.
-    public var freeSamples: Int { ring.capacity - ring.count }
+    public var freeSamples: Int { jitter.free }
     /// Audio queued now, in milliseconds.
-    public var bufferedMilliseconds: Int { ring.count * 1000 / configuration.sampleRate }
+    public var bufferedMilliseconds: Int { jitter.count * 1000 / configuration.sampleRate }
+    /// The largest sample magnitude (0…32768) played since the previous call, which resets it:
+    /// the level meter's peak.
+    public func takePeak() -> Int {
+        peakMagnitude.exchange(0, ordering: .relaxed)
+    }
+
     /// The largest buffer one process callback asked for, in frames (a measure of the quantum).
     public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
 
@@ -153,23 +160,7 @@ public final class VirtualMicrophone: @unchecked Sendable {
     /// is ignored). Starts a turn if none is running.
     public func push(bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
-        let count = bytes.count / 2
-        producer.withLock { _ in
-            turnFinished.store(false, ordering: .releasing)
-            let room = ring.capacity - count
-            if ring.count > room {
-                let overflow = ring.discard(keepingNewest: max(0, room))
-                droppedFrames.add(overflow, ordering: .relaxed)
-                overflowedFrames.add(overflow, ordering: .relaxed)
-            }
-            let skipped = max(0, count - ring.capacity)
-            _ = ring.write(bytes: base + 2 * skipped, sampleCount: count - skipped)
-            droppedFrames.add(skipped, ordering: .relaxed)
-            overflowedFrames.add(skipped, ordering: .relaxed)
-            if monotonicNanoseconds() - lastProcessNanos.load(ordering: .relaxed) > idleNanos {
-                droppedFrames.add(ring.discard(keepingNewest: targetSamples), ordering: .relaxed)
-            }
-        }
+        jitter.push(bytes: base, sampleCount: bytes.count / 2, now: monotonicNanoseconds())
     }
 
     /// Queues model audio from an array of S16LE bytes.
@@ -180,16 +171,13 @@ public final class VirtualMicrophone: @unchecked Sendable {
     /// Marks the end of the model's turn: the rest plays out without waiting for the target
     /// depth, and running dry is no underrun.
     public func finishTurn() {
-        producer.withLock { _ in turnFinished.store(true, ordering: .releasing) }
+        jitter.finishTurn()
     }
 
     /// Drops all queued audio (on Interrupt or the model's `interrupted`): the microphone is
     /// silent from the next quantum on. Audio pushed afterwards plays normally.
     public func flush() {
-        producer.withLock { _ in
-            turnFinished.store(true, ordering: .releasing)
-            droppedFrames.add(ring.discard(keepingNewest: 0), ordering: .relaxed)
-        }
+        jitter.flush()
     }
 
     /// Removes the node. Idempotent.
@@ -209,29 +197,17 @@ public final class VirtualMicrophone: @unchecked Sendable {
         else { return }
         defer { mapped.queue() }
         let (buffer, data, samples, chunk) = (mapped.buffer, mapped.data, mapped.samples, mapped.chunk)
-        lastProcessNanos.store(monotonicNanoseconds(), ordering: .relaxed)
+        let now = monotonicNanoseconds()
         var frames = Int(data.pointee.maxsize) / 2
         if buffer.pointee.requested > 0 { frames = min(frames, Int(buffer.pointee.requested)) }
         if frames > largestCallbackFrames.load(ordering: .relaxed) {
             largestCallbackFrames.store(frames, ordering: .relaxed)
         }
-        let finished = turnFinished.load(ordering: .acquiring)
-        let available = ring.count
-        if !playing, available >= max(targetSamples, 1) || (finished && available > 0) {
-            playing = true
+        let delivered = jitter.fill(samples, frames: frames, now: now)
+        if delivered > 0 {
+            let peak = samplePeak(samples.assumingMemoryBound(to: Int16.self), count: delivered)
+            if peak > peakMagnitude.load(ordering: .relaxed) { peakMagnitude.store(peak, ordering: .relaxed) }
         }
-        var delivered = 0
-        if playing {
-            delivered = ring.read(into: samples, count: min(available, frames))
-            if delivered < frames {
-                playing = false
-                if !finished { underrunCount.add(1, ordering: .relaxed) }
-            }
-        }
-        if delivered < frames {
-            (samples + 2 * delivered).initializeMemory(as: UInt8.self, repeating: 0, count: 2 * (frames - delivered))
-        }
-        playedFrames.add(delivered, ordering: .relaxed)
         chunk.pointee.offset = 0
         chunk.pointee.stride = 2
         chunk.pointee.size = UInt32(2 * frames)

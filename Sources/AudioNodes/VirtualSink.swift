@@ -87,6 +87,8 @@ public final class VirtualSink: @unchecked Sendable {
     private let droppedEvents = Atomic<Int>(0)
     private let lastSoundNanos = Atomic<Int>(0)
     private let largestCallbackFrames = Atomic<Int>(0)
+    /// The largest sample magnitude since ``takePeak()`` last ran.
+    private let peakMagnitude = Atomic<Int>(0)
     /// When the last chunk boundary was crossed (``AudioClock``).
     private let boundaryNanos = Atomic<Int>(0)
 
@@ -163,6 +165,12 @@ public final class VirtualSink: @unchecked Sendable {
     /// The largest buffer one process callback delivered, in frames (a measure of the quantum).
     public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
 
+    /// The largest sample magnitude (0…32768) captured since the previous call, which resets
+    /// it: the level meter's peak. Lock-free: the realtime thread keeps a running maximum.
+    public func takePeak() -> Int {
+        peakMagnitude.exchange(0, ordering: .relaxed)
+    }
+
     /// The PipeWire node id, once the node exists in the graph.
     public var nodeID: UInt32? { pipeWire.withLock { node?.nodeIDLocked } }
 
@@ -202,11 +210,11 @@ public final class VirtualSink: @unchecked Sendable {
             largestCallbackFrames.store(frames, ordering: .relaxed)
         }
         let typed = start.assumingMemoryBound(to: Int16.self)
-        let threshold = configuration.silenceThreshold
-        for i in 0..<frames where typed[i] > threshold || typed[i] < -threshold {
+        let peak = samplePeak(typed, count: frames)
+        if peak > Int(configuration.silenceThreshold) {
             lastSoundNanos.store(monotonicNanoseconds(), ordering: .relaxed)
-            break
         }
+        if peak > peakMagnitude.load(ordering: .relaxed) { peakMagnitude.store(peak, ordering: .relaxed) }
         if (before + written) / chunkSamples > before / chunkSamples, let wakeup = self.wakeup {
             boundaryNanos.store(monotonicNanoseconds(), ordering: .relaxed)
             pwshim_loop_signal_event(pipeWire.loop, wakeup)

@@ -45,6 +45,13 @@ extension ConnectionCore {
         }
     }
 
+    func setMissingObjectExplainer(_ explainer: @escaping DBusMissingObjectExplainer) async throws(DBusError) {
+        try await onQueue { () throws(DBusError) in
+            guard self.connection != nil else { throw Self.disconnectedError }
+            self.missingObjectExplainer = explainer
+        }
+    }
+
     /// The nearest object manager strictly above `path`, if any.
     func manager(of path: DBusObjectPath) -> DBusObjectPath? {
         var candidate = path.parent

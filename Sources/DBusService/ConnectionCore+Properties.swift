@@ -51,9 +51,10 @@ extension ConnectionCore {
                 "Property \(interface.name).\(name) has type \(property.type); received \(value?.unwrappingVariant.type.signature ?? "nothing")"))
         }
         let logger = self.logger
+        let sender = message.sender ?? ""
         return replyLater(to: message) { () throws(DBusError) -> [DBusValue] in
             do {
-                try await setter(newValue)
+                try await setter(newValue, sender)
             } catch let error as DBusError {
                 throw error
             } catch {

@@ -68,6 +68,7 @@ extension ConnectionCore {
         let object = objects[path]
         let isManager = managers.contains(path)
         guard object != nil || isManager || hasDescendants(path) else {
+            if let explained = missingObjectExplainer?(path) { return .failure(explained) }
             return .failure(DBusError(.unknownObject, "No object at \(path); exported objects: \(exportedPathList())"))
         }
         switch message.interface {

@@ -21,6 +21,8 @@ final class ConnectionCore: @unchecked Sendable {
 
     var objects: [DBusObjectPath: ExportedObject] = [:]
     var managers: Set<DBusObjectPath> = []
+    /// Explains a call to a path where no object is exported (e.g. one that was removed); nil: the standard error.
+    var missingObjectExplainer: DBusMissingObjectExplainer?
     var nameWatches: [UInt64: WeakNameOwnerWatch] = [:]
     var signalSubscriptions: [UInt64: WeakSignalSubscription] = [:]
     var nextWatchID: UInt64 = 0

@@ -127,6 +127,14 @@ public final class DBusConnection: Sendable {
         try await core.addObjectManager(at: path)
     }
 
+    /// Answers calls to paths where no object is exported with the error `explainer` returns (for example, why
+    /// an object that was there is gone); when it returns nil the caller gets the standard `UnknownObject`.
+    /// `explainer` runs on the connection's queue for every such call: keep it short and non-blocking.
+    /// - Throws: ``DBusError`` when the connection is closed.
+    public func explainMissingObjects(with explainer: @escaping DBusMissingObjectExplainer) async throws(DBusError) {
+        try await core.setMissingObjectExplainer(explainer)
+    }
+
     // MARK: Signals and property changes
 
     /// Emits a signal declared by one of the object's interfaces.

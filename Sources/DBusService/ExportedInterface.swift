@@ -11,10 +11,14 @@ public typealias DBusPropertyGetter = @Sendable () async throws -> DBusValue
 /// Writes a property; receives a value already checked to have the declared type.
 public typealias DBusPropertySetter = @Sendable (DBusValue) async throws -> Void
 
+/// Writes a property for a caller: receives the checked value and the unique bus name of the
+/// connection that called `Set`, so the owner of an object can be told apart from other peers.
+public typealias DBusPropertyCallerSetter = @Sendable (DBusValue, _ sender: String) async throws -> Void
+
 /// One interface of an exported object: its description plus the closures implementing it.
 ///
 /// ```swift
-/// var manager = ExportedInterface(try InterfaceDescription.parse(xml: xml, interface: "io.github.geminilive.Gateway1"))
+/// var manager = ExportedInterface(InterfaceTables.descriptions["io.github.geminilive.Gateway1"]!)  // generated from dbus/*.xml
 /// manager.onMethod("StartSession") { call in [DBusValue(try await gateway.start(call))] }
 /// manager.onProperty("Version") { .string("0.1.0") }
 /// ```
@@ -25,7 +29,7 @@ public struct ExportedInterface: Sendable {
     public let description: InterfaceDescription
     var methodHandlers: [String: DBusMethodHandler] = [:]
     var getters: [String: DBusPropertyGetter] = [:]
-    var setters: [String: DBusPropertySetter] = [:]
+    var setters: [String: DBusPropertyCallerSetter] = [:]
 
     /// The interface's name.
     public var name: String { description.name }
@@ -46,6 +50,18 @@ public struct ExportedInterface: Sendable {
     /// `EmitsChangedSignal` annotation says), reading the new value back through `get`.
     public mutating func onProperty(
         _ name: String, get: @escaping DBusPropertyGetter, set: DBusPropertySetter? = nil
+    ) {
+        getters[name] = get
+        if let set {
+            setters[name] = { value, _ in try await set(value) }
+        } else {
+            setters[name] = nil
+        }
+    }
+
+    /// Sets the getter and a setter that learns who called `Set` (for properties only some peers may write).
+    public mutating func onProperty(
+        _ name: String, get: @escaping DBusPropertyGetter, setBy set: @escaping DBusPropertyCallerSetter
     ) {
         getters[name] = get
         setters[name] = set

@@ -33,3 +33,7 @@ public struct ExportedObject: Sendable {
         }
     }
 }
+
+/// Explains why no object is exported at a path a call named, as the error to answer it with; nil for the
+/// standard `org.freedesktop.DBus.Error.UnknownObject`.
+public typealias DBusMissingObjectExplainer = @Sendable (DBusObjectPath) -> DBusError?

@@ -1,6 +1,7 @@
 /// The description of one D-Bus interface: its methods, signals and properties, as in introspection XML.
 ///
-/// Parse it from the project's interface XML with ``parse(xml:)``; ``ExportedInterface`` uses it to validate
+/// The project's interfaces are generated as Swift from `dbus/*.xml` at build time (the EmbedInterfaceXML
+/// plugin), so nothing parses XML at run time; ``ExportedInterface`` uses a description to validate
 /// incoming calls, outgoing signals and property values, and to answer `Introspect`.
 public struct InterfaceDescription: Sendable, Hashable {
     /// The interface name, e.g. `io.github.geminilive.Gateway1.Session`.

@@ -22,10 +22,13 @@ final class AudioBackend: Sendable {
     let configuration: AudioConfiguration
     private let logger: Logger
     private let state = Mutex(State())
+    /// The echo cancellers the sessions' microphones go through.
+    let echoCancellers: EchoCancellers
 
     init(configuration: AudioConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        echoCancellers = EchoCancellers(logger: logger)
     }
 
     /// Keeps the connection until cancelled, then disconnects. Close every session's nodes first.
@@ -57,6 +60,7 @@ final class AudioBackend: Sendable {
             }
             try? await Task.sleep(for: configuration.retryInterval)
         }
+        echoCancellers.closeAll()
         let loop = state.withLock { state in
             for continuation in state.subscribers.values { continuation.finish() }
             state.subscribers = [:]
@@ -110,23 +114,32 @@ final class AudioBackend: Sendable {
         guard let configuration = session.audioConfiguration else { return }
         await withDiscardingTaskGroup { group in
             var audio: SessionAudio?
+            var canceller: EchoCanceller?
             for await availability in availabilityChanges() {
                 if let old = audio {
                     await remove(old, of: session)
                     audio = nil
                 }
+                if let old = canceller {
+                    echoCancellers.release(old)
+                    canceller = nil
+                }
                 switch availability {
                 case .unavailable(let reason):
                     await session.audioUnavailable(reason)
                 case .available(let loop):
+                    let echo = await echoCancel(for: configuration, session: session, loop: loop, logger: logger)
+                    canceller = echo.canceller
                     do {
                         let new = try SessionAudio(session: session.id, pipeWire: loop,
-                                                   configuration: configuration, logger: logger)
+                                                   configuration: echo.nodes, logger: logger)
                         audio = new
+                        await session.setEchoCancel(echo.decision)
                         await session.attachAudio(new)
                         if let input = new.input {
                             group.addTask { await Self.stream(input, to: session) }
                         }
+                        group.addTask { await Self.publishLevels(of: new, for: session) }
                     } catch {
                         logger.warning("could not create the session's audio nodes: \(error)")
                         await session.audioUnavailable("The audio nodes could not be created: \(error)")
@@ -135,6 +148,9 @@ final class AudioBackend: Sendable {
             }
             if let audio {
                 await remove(audio, of: session)
+            }
+            if let canceller {
+                echoCancellers.release(canceller)
             }
         }
     }

@@ -9,6 +9,8 @@ public enum CloseCause: Sendable, Hashable {
     case idle(Duration)
     /// The gateway is shutting down.
     case shutdown
+    /// The local Live client of an endpoint session closed its WebSocket (or it dropped).
+    case clientDisconnected
 
     /// The close frame's reason (at most 123 bytes).
     var reason: String {
@@ -17,6 +19,7 @@ public enum CloseCause: Sendable, Hashable {
         case .ownerLeft: "the client left"
         case .idle: "idle timeout"
         case .shutdown: "gateway shutting down"
+        case .clientDisconnected: "the client disconnected"
         }
     }
 
@@ -31,6 +34,8 @@ public enum CloseCause: Sendable, Hashable {
             "The detached session had no method call for \(timeout.components.seconds) s (its idle_timeout); start a new one, or pass a longer \"idle_timeout\"."
         case .shutdown:
             "The gateway is shutting down; start a new session once it runs again."
+        case .clientDisconnected:
+            "The local Live client closed its connection to the gateway's endpoint, which ends its session."
         }
     }
 }

@@ -153,6 +153,16 @@ struct ConnectionMachine: Sendable {
         }
     }
 
+    /// The state listeners were last told of.
+    private var reportedState: SessionState = .connecting
+
+    /// The state to tell listeners of, when it changed since they were last told.
+    mutating func stateToReport() -> SessionState? {
+        guard state != reportedState else { return nil }
+        reportedState = state
+        return state
+    }
+
     /// Input is held (kept and sent on the next connection) rather than sent or refused.
     var holdsInput: Bool { state == .reconnecting && resumes && closeCause == nil }
 

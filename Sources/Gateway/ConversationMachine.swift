@@ -47,11 +47,30 @@ struct ConversationMachine: Sendable {
         case flushVoice
         /// The voice of the current turn is complete: the nodes may drain it.
         case finishVoiceTurn
+        /// Send this realtime input now, in order: it was held while a blocking call was pending.
+        case sendHeld(HeldInput.Entry)
+        /// The service sent a call again that the owner already answered: send the same answer
+        /// again instead of asking the owner twice.
+        case resendAnswer(FunctionResponse)
+        /// The service sent a call again that is still pending: nothing to forward.
+        case ignoredRepeatedCall(id: String)
     }
 
     /// A tool call the service waits for.
     struct PendingCall: Sendable, Hashable {
         let name: String
+        /// The service refuses realtime input while the call is pending.
+        let blocking: Bool
+    }
+
+    /// What becomes of a piece of realtime input (audio, activity, end of stream).
+    enum RealtimeDecision: Sendable, Hashable {
+        /// Send it now.
+        case send
+        /// A blocking call is pending: it is held and sent after the response.
+        case held
+        /// A blocking call is pending and the held audio reached its bound: dropped, counted.
+        case dropped
     }
 
     private(set) var phase: Phase = .idle
@@ -64,9 +83,26 @@ struct ConversationMachine: Sendable {
     private(set) var pendingCalls: [String: PendingCall] = [:]
     /// Token counts the service reported.
     private(set) var usage = SessionUsage()
+    /// The utterance of the current request (0 for the first).
+    private(set) var utterance: UInt32 = 0
+    /// Realtime input held while a blocking call is pending.
+    private(set) var held = HeldInput()
+    /// The last answers the owner gave, by call id, oldest first (at most ``answersKept``).
+    private var answers: [(id: String, response: FunctionResponse)] = []
+    /// Calls the service sent again that were not forwarded, over the session.
+    private(set) var repeatedCalls = 0
+
+    /// How many answered calls are remembered for calls the service sends again.
+    static let answersKept = 64
 
     /// True while the model's reply is arriving (and not being dropped).
     var modelSpeaking: Bool { phase == .responding }
+
+    /// True while a blocking call is pending: the service refuses realtime input meanwhile.
+    var gatesRealtimeInput: Bool { pendingCalls.values.contains(where: \.blocking) }
+
+    /// The ids of the pending blocking calls, sorted.
+    var blockingCallIDs: [String] { pendingCalls.filter(\.value.blocking).keys.sorted() }
 
     // MARK: The user's input
 
@@ -153,11 +189,24 @@ struct ConversationMachine: Sendable {
         usage.add(metadata)
     }
 
-    /// The model calls tools.
-    mutating func toolCalls(_ calls: [FunctionCall]) -> [Action] {
+    /// The model calls tools; `blocking` says which functions hold the model (and the service's
+    /// realtime input) until they are answered.
+    ///
+    /// The service may cancel a pending call (after about 12 s) and send it again with the same
+    /// id: a call the owner already answered is answered again with the same response, and a
+    /// call still pending is not forwarded twice.
+    mutating func toolCalls(_ calls: [FunctionCall], blocking: (String) -> Bool) -> [Action] {
         calls.map { call in
             let id = call.id ?? ""
-            pendingCalls[id] = PendingCall(name: call.name)
+            if !id.isEmpty, let answer = answers.last(where: { $0.id == id }) {
+                repeatedCalls += 1
+                return .resendAnswer(answer.response)
+            }
+            if !id.isEmpty, pendingCalls[id] != nil {
+                repeatedCalls += 1
+                return .ignoredRepeatedCall(id: id)
+            }
+            pendingCalls[id] = PendingCall(name: call.name, blocking: blocking(call.name))
             return .emit(.toolCall(id: id, name: call.name, arguments: (call.args ?? .object([:])).compactText))
         }
     }
@@ -165,20 +214,45 @@ struct ConversationMachine: Sendable {
     /// The service no longer waits for these calls.
     mutating func toolCallsCancelled(_ ids: [String]) -> [Action] {
         guard !ids.isEmpty else { return [] }
+        let gated = gatesRealtimeInput
         for id in ids { pendingCalls[id] = nil }
-        return [.emit(.toolCallCancellation(ids: ids))]
+        return [.emit(.toolCallCancellation(ids: ids))] + releaseIfOpened(wasGated: gated)
     }
 
-    /// The model finished an utterance. With `requestComplete` (no interaction status, or
-    /// `IDLE`) the request is over: `TurnComplete` and the next turn number.
+    /// Realtime input the user sends: sent, or held while a blocking call is pending.
+    mutating func realtimeInput(_ message: ClientMessage, samples: Int, kept: Bool) -> RealtimeDecision {
+        guard gatesRealtimeInput else { return .send }
+        return held.hold(message, samples: samples, kept: kept) ? .held : .dropped
+    }
+
+    /// The held input, to send once no blocking call is pending any more.
+    private mutating func releaseIfOpened(wasGated: Bool) -> [Action] {
+        guard wasGated, !gatesRealtimeInput else { return [] }
+        return held.release().map(Action.sendHeld)
+    }
+
+    /// The model finished an utterance (`turnComplete`). `requestComplete` says whether the
+    /// request is over too (``ServerContent/completesRequest``: no interaction status, or `IDLE`;
+    /// python-genai's `_is_interaction_complete` and the live-api/thinking page). When it goes on
+    /// (`IN_PROGRESS`: the extended-thinking model spoke a filler and works on), the turn goes on:
+    /// `UtteranceComplete` marks the boundary, and the next utterance keeps the turn number.
     mutating func turnComplete(reason: String, requestComplete: Bool = true) -> [Action] {
-        guard requestComplete else { return [.finishVoiceTurn] }
+        let boundary = Action.emit(.utteranceComplete(turn: turn, utterance: utterance, requestComplete: requestComplete))
+        guard requestComplete else {
+            utterance += 1
+            return [.finishVoiceTurn, boundary]
+        }
         let ended = turn
         turn += 1
         sequence = 0
+        utterance = 0
         phase = .idle
-        return [.finishVoiceTurn, .emit(.turnComplete(turn: ended, reason: reason)), .emit(.propertiesChanged(["Turn", "Usage"]))]
+        return [
+            .finishVoiceTurn, boundary, .emit(.turnComplete(turn: ended, reason: reason)),
+            .emit(.propertiesChanged(["Turn", "Usage"])),
+        ]
     }
+
 
     // MARK: Tool responses
 
@@ -187,11 +261,17 @@ struct ConversationMachine: Sendable {
         pendingCalls[id]
     }
 
-    /// The owner answered call `id`; a call that will continue stays pending.
-    mutating func answered(_ id: String, willContinue: Bool) {
-        guard !willContinue else { return }
+    /// The owner answered call `id` with `response`; a call that will continue stays pending.
+    /// Input held for a blocking call goes out after the answer.
+    mutating func answered(_ response: FunctionResponse, willContinue: Bool) -> [Action] {
+        guard !willContinue, let id = response.id else { return [] }
+        let gated = gatesRealtimeInput
         pendingCalls[id] = nil
+        answers.removeAll { $0.id == id }
+        answers.append((id, response))
+        if answers.count > Self.answersKept { answers.removeFirst(answers.count - Self.answersKept) }
         userInput()
+        return releaseIfOpened(wasGated: gated)
     }
 
     // MARK: Connections
@@ -201,9 +281,10 @@ struct ConversationMachine: Sendable {
     mutating func resumed() -> [Action] {
         phase = .idle
         guard !pendingCalls.isEmpty else { return [] }
+        let gated = gatesRealtimeInput
         let ids = pendingCalls.keys.sorted()
         pendingCalls = [:]
-        return [.emit(.toolCallCancellation(ids: ids))]
+        return [.emit(.toolCallCancellation(ids: ids))] + releaseIfOpened(wasGated: gated)
     }
 
     private mutating func nextSequence() -> UInt64 {

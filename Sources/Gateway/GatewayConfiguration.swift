@@ -53,6 +53,18 @@ public struct GatewayConfiguration: Sendable {
         self.shutdownTimeout = shutdownTimeout
     }
 
+    /// Why `version` cannot serve Live sessions here, with the fix; nil when it can. The Gemini API
+    /// and the embedded simulator (which follows it) serve Live on v1beta and v1alpha only; a
+    /// custom `--endpoint` may use any version.
+    public static func apiVersionProblem(_ version: String, endpoint: String?, simulator: Bool) -> String? {
+        if simulator {
+            guard !LiveEndpoint.geminiLiveVersions.contains(version) else { return nil }
+            return "the simulator serves Live on v1beta and v1alpha, like the Gemini API. Use --api-version v1beta."
+        }
+        let live = LiveEndpoint(baseURL: endpoint, apiVersion: version, credential: .none)
+        return live.apiVersionProblem.map { "\($0) (--api-version v1beta, or api_version in config.toml)" }
+    }
+
     /// The gateway's version.
     public static let currentVersion = "0.1.0"
 

@@ -37,7 +37,7 @@ extension GatewayService {
     }
 
     /// The `DefaultModel` property: the model id of sessions that name none.
-    var defaultModelID: String {
+    public var defaultModelID: String {
         adjustable.withLock { Setup(model: $0.defaults.model).modelID }
     }
 }

@@ -29,6 +29,8 @@ public final class GatewayService: Service, Sendable {
     let adjustable: Mutex<Adjustable>
     /// StartSession calls in flight and the idle timer's state.
     let activity = Mutex(Activity())
+    /// Where the local Live endpoint listens, once it does (`GetLiveEndpoint`).
+    let liveEndpoint = Mutex<LiveEndpointInfo?>(nil)
 
     struct Registry {
         var sessions: [(path: DBusObjectPath, session: LiveSession)] = []
@@ -36,6 +38,8 @@ public final class GatewayService: Service, Sendable {
         var bus: DBusConnection?
         /// Close() callers waiting for their session's object to be gone, by session id.
         var closeWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+        /// Sessions that closed lately and why, for the NotFound of a late call.
+        var closed = ClosedSessionLog()
     }
 
     public init(configuration: GatewayConfiguration, logger: Logger) {
@@ -53,6 +57,7 @@ public final class GatewayService: Service, Sendable {
         let managerPath = try DBusObjectPath(GatewayConfiguration.managerPath)
         try await bus.addObjectManager(at: managerPath)
         try await bus.export(ExportedObject(path: managerPath, interfaces: [try managerInterface()]))
+        try await bus.explainMissingObjects { [weak self] path in self?.explainMissingSession(at: path) }
         registry.withLock { $0.bus = bus }
         // The name comes last: whoever sees it (or activated us) finds the manager ready.
         try await bus.requestName(GatewayConfiguration.busName)
@@ -107,7 +112,10 @@ public final class GatewayService: Service, Sendable {
         let path = registry.withLock { registry in registry.sessions.first { $0.session === session }?.path }
         guard let path else { return }
         var watch: NameOwnerWatch?
-        if session.detachedUserID == nil {
+        let started = ContinuousClock.now
+        var ownerProcess: String?
+        if session.detachedUserID == nil, session.relay == nil {
+            ownerProcess = await processName(of: session.owner, on: bus)
             do {
                 watch = try await bus.watchNameOwner(session.owner)
             } catch {
@@ -136,9 +144,11 @@ public final class GatewayService: Service, Sendable {
                 }
             }
             if let watch {
+                let ownerProcess = ownerProcess
                 group.addTask {
                     for await change in watch.changes where change.vanished {
                         self.logger.info("owner \(session.owner) left the bus; closing session \(session.id)")
+                        self.warnIfOwnerLeftEarly(session, process: ownerProcess, startedAt: started)
                         await session.close(.ownerLeft)
                         return
                     }
@@ -147,6 +157,7 @@ public final class GatewayService: Service, Sendable {
             if let audio {
                 group.addTask { await audio.serve(session, logger: self.logger.with("session", session.id)) }
             }
+            group.addTask { await session.runActivityClock() }
             await session.run(client: client, logger: logger.with("session", session.id))
             group.cancelAll()
         }
@@ -156,8 +167,10 @@ public final class GatewayService: Service, Sendable {
         } else {
             store?.forget(id: session.id)
         }
+        let closedReason = await closedReason(of: session, process: ownerProcess)
         await bus.unexport(path)
         let waiters = registry.withLock { registry in
+            registry.closed.record(path: path.rawValue, at: Date(), reason: closedReason)
             registry.sessions.removeAll { $0.session === session }
             return registry.closeWaiters.removeValue(forKey: session.id) ?? []
         }
@@ -246,6 +259,7 @@ public final class GatewayService: Service, Sendable {
             let owned = registry.sessions.filter { $0.session.owner == session.owner }.count
             guard owned < limit, !registry.sessions.contains(where: { $0.path == path }) else { return false }
             registry.sessions.append((path, session))
+            registry.closed.forget(path: path.rawValue)
             return true
         }
         guard admitted else {
@@ -280,26 +294,33 @@ public final class GatewayService: Service, Sendable {
         return (id, try DBusObjectPath("\(GatewayConfiguration.managerPath)/session/\(id)"))
     }
 
-    private func sessionPaths() -> DBusValue {
+    func sessionPaths() -> DBusValue {
         .array(element: .objectPath, registry.withLock { $0.sessions.map { DBusValue.objectPath($0.path) } })
     }
 
     private func session(at path: DBusObjectPath, for call: DBusMethodCall) async throws(DBusError) -> LiveSession {
+        try await session(at: path, sender: call.sender, member: call.member)
+    }
+
+    /// The session at `path` if `sender` may call `member` on it.
+    /// - Throws: `NotFound` (saying when and why it closed, if it did lately) or `AccessDenied`.
+    func session(at path: DBusObjectPath, sender: String, member: String) async throws(DBusError) -> LiveSession {
         guard let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }) else {
-            throw DBusError(GatewayError.notFound, "No session at \(path); ListSessions shows the open ones.")
+            throw explainMissingSession(at: path)
+                ?? DBusError(GatewayError.notFound, "No session at \(path); ListSessions shows the open ones.")
         }
         if let userID = session.detachedUserID, let bus = registry.withLock({ $0.bus }) {
-            guard try await bus.credentials(of: call.sender).userID == userID else {
+            guard try await bus.credentials(of: sender).userID == userID else {
                 throw DBusError(
                     GatewayError.accessDenied,
-                    "This detached session belongs to Unix user \(userID); only that user's connections may call \(call.member).")
+                    "This detached session belongs to Unix user \(userID); only that user's connections may call \(member).")
             }
             return session
         }
-        guard session.owner == call.sender else {
+        guard session.owner == sender else {
             throw DBusError(
                 GatewayError.accessDenied,
-                "Only the session's owner (\(session.owner)) may call \(call.member); you are \(call.sender). Others may read its properties and receive its signals.")
+                "Only the session's owner (\(session.owner)) may call \(member); you are \(sender). Others may read its properties and receive its signals.")
         }
         return session
     }
@@ -310,6 +331,8 @@ public final class GatewayService: Service, Sendable {
         var interface = ExportedInterface(try Self.description(GatewayConfiguration.managerInterface))
         interface.onMethod("StartSession") { call in try await self.startSession(call) }
         interface.onMethod("ListSessions") { _ in [self.sessionPaths()] }
+        interface.onMethod("CheckService") { call in try await self.checkService(call) }
+        interface.onMethod("GetLiveEndpoint") { call in try await self.liveEndpointReply(call) }
         interface.onMethod("ListAudioApplications") { _ in
             let applications = try await self.audioBackend().applications()
             return [
@@ -336,6 +359,14 @@ public final class GatewayService: Service, Sendable {
             try await self.session(at: call.path, for: call).interrupt()
             return []
         }
+        interface.onMethod("StartActivity") { call in
+            try await self.session(at: call.path, for: call).startActivity()
+            return []
+        }
+        interface.onMethod("EndActivity") { call in
+            try await self.session(at: call.path, for: call).endActivity()
+            return []
+        }
         interface.onMethod("SendToolResponse") { call in
             try await self.session(at: call.path, for: call).sendToolResponse(
                 id: try call.argument(0, as: String.self), response: try call.argument(1, as: String.self),
@@ -359,12 +390,21 @@ public final class GatewayService: Service, Sendable {
             return []
         }
         for name in LiveSession.propertyNames {
-            interface.onProperty(name, get: { [weak session] in
-                guard let session, let value = await session.propertyValues([name])[name] else {
+            let get: DBusPropertyGetter = { [weak session] in
+                guard let session, let value = await session.readProperty(name) else {
                     throw DBusError(GatewayError.notFound, "The session is gone.")
                 }
                 return value
-            })
+            }
+            if name == "Muted" {
+                let path = try DBusObjectPath("\(GatewayConfiguration.managerPath)/session/\(session.id)")
+                interface.onProperty(name, get: get, setBy: { value, sender in
+                    guard case .boolean(let muted) = value else { throw DBusError.invalidArgs("Muted takes a boolean (b)") }
+                    try await self.session(at: path, sender: sender, member: "Set Muted").setMuted(muted)
+                })
+            } else {
+                interface.onProperty(name, get: get)
+            }
         }
         return interface
     }
@@ -393,6 +433,8 @@ public final class GatewayService: Service, Sendable {
             (member, arguments) = ("Text", [.uint64(turn), .uint64(sequence), .string(text)])
         case .generationComplete(let turn):
             (member, arguments) = ("GenerationComplete", [.uint64(turn)])
+        case .utteranceComplete(let turn, let utterance, let requestComplete):
+            (member, arguments) = ("UtteranceComplete", [.uint64(turn), .uint32(utterance), .boolean(requestComplete)])
         case .turnComplete(let turn, let reason):
             (member, arguments) = ("TurnComplete", [.uint64(turn), .string(reason)])
         case .interrupted(let turn):
@@ -429,10 +471,10 @@ public final class GatewayService: Service, Sendable {
     }
 
     static func description(_ interface: String) throws -> InterfaceDescription {
-        guard let xml = InterfaceXML.files["\(interface).xml"] else {
-            throw DBusError.failed("The interface XML of \(interface) is not embedded.")
+        guard let description = InterfaceTables.descriptions[interface] else {
+            throw DBusError.failed("The interface \(interface) is not in dbus/*.xml.")
         }
-        return try InterfaceDescription.parse(xml: xml, interface: interface)
+        return description
     }
 }
 

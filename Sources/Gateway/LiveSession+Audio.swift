@@ -77,8 +77,12 @@ extension LiveSession {
             audio.samplesDropped += samples
             return
         }
+        guard admitInput(chunk) else { return }
         do {
-            try await send(.realtimeInput(.audio(.pcm(chunk.bytes, sampleRate: 16_000))), kept: true)
+            guard try await sendRealtime(.realtimeInput(.audio(.pcm(guarded(chunk).bytes, sampleRate: 16_000))), samples: samples, kept: true) else {
+                audio.samplesDropped += samples
+                return
+            }
         } catch {
             audio.samplesDropped += samples
             return
@@ -92,9 +96,10 @@ extension LiveSession {
     /// The input went quiet: sends `audioStreamEnd`, which the service takes only with its
     /// automatic activity detection (protocol §2.3).
     func endAudioStream() async {
-        guard configuration.automaticActivityDetection, state == .active else { return }
+        guard configuration.automaticActivityDetection, state == .active, !talk.muted, !audioStreamEnded() else { return }
         do {
-            try await send(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
+            noteAudioStreamEnded()
             conversation.userInput()
             expectReply()
         } catch {
@@ -113,6 +118,7 @@ extension LiveSession {
     /// The connection's fast path queued model audio and asked to say so: the reply is arriving.
     func voiceQueued(samples: Int) {
         conversation.voiceQueued()
+        noteReplyContent(voice: true)
         followConversation()
     }
 

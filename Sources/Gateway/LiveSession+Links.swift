@@ -45,7 +45,8 @@ extension LiveSession {
                 var events = connection.events.makeAsyncIterator()
                 while let event = try await events.next() {
                     await self.handle(
-                        event, link: plan.number, receivedAt: events.receivedAt, audioMark: events.audioMark, logger: logger)
+                        event, link: plan.number, receivedAt: events.receivedAt, audioMark: events.audioMark,
+                        frame: self.relay == nil ? nil : events.frame, logger: logger)
                 }
             }
             await linkEnded(plan, .closed(outcome.close), logger: logger)
@@ -69,15 +70,17 @@ extension LiveSession {
             return false
         case .started:
             connection = new
-            new.setVoiceSink(voice)
+            // A relayed session passes every frame on as it came, the model's audio too: no fast path.
+            if relay == nil { new.setVoiceSink(voice) }
             lastCall = .now
+            await relayOpened(new)
             resolve(.success(()))
             await reportState()
             return true
         case .resumed(let previous, let contextKept):
             let old = previous == nil ? nil : connection
             connection = new
-            new.setVoiceSink(voice)
+            if relay == nil { new.setVoiceSink(voice) }
             await perform(conversation.resumed(), receivedAt: .now)
             followConversation()
             let resent = await resend(on: new, logger: logger)
@@ -134,7 +137,7 @@ extension LiveSession {
             await finish(close, error: error)
         case .failStart(let error):
             resolve(.failure(GatewayError.from(error)))
-            await finish(nil, error: error.description)
+            await finish(Self.serviceClose(of: error), error: error.description)
         case .awaitNewLink:
             await reportState()
         case .retry(let next, let lastError):

@@ -30,6 +30,8 @@ public actor LiveSession {
     public nonisolated let stallTimeout: Duration
     /// The session's PipeWire nodes as asked for; nil when the gateway runs without audio.
     public nonisolated let audioConfiguration: SessionAudio.Configuration?
+    /// Set for a session of the local Live endpoint: the client its service frames go to.
+    public nonisolated let relay: SessionRelay?
 
     /// The connection's life: which connection counts, handover, retries, stalls, the close.
     var link: ConnectionMachine
@@ -42,17 +44,24 @@ public actor LiveSession {
     /// The run loop's work queue; finished when the session is closed.
     var jobs: AsyncStream<LinkJob>.Continuation?
     private var readiness = SessionReadiness()
-    /// The State last reported to listeners.
-    private var reportedState: SessionState = .connecting
+    /// The session's log, with its id (set when it runs).
+    var logger = Logger(label: "io.github.geminilive.session")
     /// The nodes and the audio counters.
     var audio: SessionAudioState
+    /// The echo guard, shared by the actor and both pumps.
+    nonisolated let echoGuard = EchoGuardCell()
     /// Model audio straight from the connection's event loop to the nodes.
-    nonisolated let voice = VoicePump()
+    nonisolated let voice: VoicePump
     /// Captured audio straight from the input node to the connection's event loop (every
     /// connection of the session runs on the pump's loop).
     nonisolated let uplink: UplinkPump
     /// The last problem, explained; empty when none.
     public internal(set) var lastError = ""
+    /// Mute, manual activity, the activity indicator and the turn latencies (LiveSession+Activity).
+    var talk = SessionTalkState()
+    /// For each input the conversation holds (in order), the uplink pump's ``UplinkPump/heldMark``
+    /// when it was held: the pump's held audio before it is sent first.
+    var heldInputMarks: [Int] = []
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     let emit: @Sendable (SessionEvent) async -> Void
@@ -77,7 +86,7 @@ public actor LiveSession {
         id: String, owner: String, configuration: SessionConfiguration, setup: Setup, detachedUserID: UInt32? = nil,
         idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
         stallTimeout: Duration = .seconds(20), audio: SessionAudio.Configuration? = nil,
-        endingCause: @escaping @Sendable () -> CloseCause? = { nil },
+        relay: SessionRelay? = nil, endingCause: @escaping @Sendable () -> CloseCause? = { nil },
         emit: @escaping @Sendable (SessionEvent) async -> Void
     ) {
         self.id = id
@@ -88,9 +97,12 @@ public actor LiveSession {
         self.link = ConnectionMachine(
             resumes: configuration.sessionResumption, reconnect: reconnect, stallTimeout: stallTimeout)
         self.audioConfiguration = audio
+        self.relay = relay
         self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
+        self.voice = VoicePump(echoGuard: echoGuard)
         self.uplink = UplinkPump(
             eventLoop: MultiThreadedEventLoopGroup.singleton.next(), resumes: configuration.sessionResumption,
+            detectsSpeech: configuration.automaticActivityDetection, echoGuard: echoGuard,
             logger: Logger(label: "gemini-live-gateway.uplink").with("session", id))
         self.endingCause = endingCause
         self.configuration = configuration
@@ -106,6 +118,7 @@ public actor LiveSession {
     /// A ``close(_:)`` while connecting abandons the attempt, so the session ends promptly
     /// whatever the service does.
     public func run(client: LiveClientConfiguration, logger: Logger) async {
+        self.logger = logger
         guard let first = link.start(handle: configuration.resumeHandle) else {
             await finish(nil)
             return
@@ -187,9 +200,8 @@ public actor LiveSession {
     @discardableResult
     func reportState() async -> Bool {
         routeUplink()
-        let state = link.state
-        guard state != reportedState else { return false }
-        reportedState = state
+        guard let reported = link.stateToReport() else { return false }
+        noteStateReported(reported)
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
         return true
     }
@@ -197,28 +209,48 @@ public actor LiveSession {
     /// Carries out what the conversation decided, in order.
     func perform(_ actions: [ConversationMachine.Action], receivedAt: ContinuousClock.Instant) async {
         for action in actions {
+            noteAction(action)
             switch action {
-            case .emit(let event): await emit(event)
+            case .emit(let event): if await passesEchoFilter(event) { await emit(event) }
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
             case .flushVoice:
                 followConversation()
                 audio.nodes?.flushVoice()
             case .finishVoiceTurn: audio.nodes?.finishVoiceTurn()
+            case .sendHeld(let held):
+                if !heldInputMarks.isEmpty { await uplink.releaseHeld(through: heldInputMarks.removeFirst()) }
+                do {
+                    try await send(held.message, kept: held.kept)
+                } catch {
+                    logger.warning("input held during a blocking tool call could not be sent: \(error)")
+                }
+            case .resendAnswer(let response):
+                logger.notice("the service sent tool call \(response.id ?? "") again; answering it with the owner's earlier response")
+                do {
+                    try await send(.toolResponse(ToolResponse(functionResponses: [response])))
+                } catch {
+                    logger.warning("could not answer the repeated tool call \(response.id ?? ""): \(error)")
+                }
+            case .ignoredRepeatedCall(let id):
+                logger.notice("the service sent tool call \(id) again while it is still pending; not forwarded twice")
             }
         }
     }
 
     // MARK: Server events
 
-    /// Handles an event of connection `link`, read from the socket at `receivedAt`; events of a
-    /// connection the session left are dropped.
+    /// Handles an event of connection `link`, read from the socket at `receivedAt` as `frame`
+    /// (`audioMark`: the uplink position written by then); events of a connection the session
+    /// left are dropped.
     func handle(
-        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, audioMark: Int = 0, logger: Logger
+        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, audioMark: Int = 0,
+        frame: Data? = nil, logger: Logger
     ) async {
         guard link.heard(link: number) else {
             logger.debug("dropped an event of connection \(number), which the session left")
             return
         }
+        if let relay, let frame { await self.relay(event, frame: frame, to: relay) }
         switch event {
         case .malformedFrame(let frame):
             link.heardContent()
@@ -250,19 +282,24 @@ public actor LiveSession {
             conversation.usage(usage)
         }
         if let calls = message.toolCall?.functionCalls {
-            await perform(conversation.toolCalls(calls), receivedAt: receivedAt)
+            let gated = conversation.gatesRealtimeInput
+            await perform(conversation.toolCalls(calls, blocking: setup.blocksOnCall), receivedAt: receivedAt)
+            await inputGateFollows(wasGated: gated)
         }
         if let cancelled = message.toolCallCancellation?.ids {
+            let gated = conversation.gatesRealtimeInput
             await perform(conversation.toolCallsCancelled(cancelled), receivedAt: receivedAt)
+            await inputGateFollows(wasGated: gated)
         }
         if let goAway = message.goAway {
             let timeLeft = goAway.timeLeft?.seconds ?? 0
             await emit(.goAway(timeLeft: timeLeft))
             await planHandover(timeLeft: timeLeft, logger: logger)
         }
-        if message.serverContent?.turnComplete == true {
-            let reason = message.serverContent?.turnCompleteReason?.rawValue ?? ""
-            await perform(conversation.turnComplete(reason: reason), receivedAt: receivedAt)
+        if let content = message.serverContent, content.turnComplete == true {
+            let reason = content.turnCompleteReason?.rawValue ?? ""
+            await perform(
+                conversation.turnComplete(reason: reason, requestComplete: content.completesRequest), receivedAt: receivedAt)
         } else if message.usageMetadata != nil {
             await emit(.propertiesChanged(["Usage"]))
         }
@@ -277,8 +314,13 @@ public actor LiveSession {
         guard text.utf8.count <= Self.maxTextBytes else {
             throw .invalidArgs("SendText takes at most 1 MiB (1048576 bytes) of text; this one has \(text.utf8.count) bytes")
         }
-        try await send(.clientContent(.userText(text)), kept: true)
+        if setup.sendsTextAsRealtimeInput {
+            try await send(.realtimeInput(RealtimeInput(text: text)), kept: true)
+        } else {
+            try await send(.clientContent(.userText(text)), kept: true)
+        }
         conversation.userText()
+        noteTextTurn()
         expectReply()
     }
 
@@ -296,7 +338,8 @@ public actor LiveSession {
         let audible = (audio.nodes?.output.bufferedMilliseconds ?? 0) > 0
         await perform(conversation.interrupt(audible: audible), receivedAt: .now)
         if !configuration.automaticActivityDetection {
-            try await send(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            try await sendRealtime(.realtimeInput(RealtimeInput(activityStart: EmptyObject())))
+            noteActivityStarted()
         }
     }
 
@@ -330,12 +373,11 @@ public actor LiveSession {
             }
         }
         let willContinue = try options.value("will_continue", as: Bool.self)
-        try await send(
-            .toolResponse(
-                ToolResponse(functionResponses: [
-                    FunctionResponse(id: id, name: call.name, response: value, willContinue: willContinue, scheduling: scheduling)
-                ])))
-        conversation.answered(id, willContinue: willContinue == true)
+        let answer = FunctionResponse(id: id, name: call.name, response: value, willContinue: willContinue, scheduling: scheduling)
+        try await send(.toolResponse(ToolResponse(functionResponses: [answer])))
+        let gated = conversation.gatesRealtimeInput
+        await perform(conversation.answered(answer, willContinue: willContinue == true), receivedAt: .now)
+        await inputGateFollows(wasGated: gated)
         expectReply()
     }
 
@@ -373,6 +415,28 @@ public actor LiveSession {
         return connection
     }
 
+    /// Sends realtime input (kept for resumption), or holds it while a blocking tool call is
+    /// pending (``HeldInput`` says the rule); false when it was neither sent nor held but
+    /// dropped, the held audio having reached its bound.
+    @discardableResult
+    func sendRealtime(_ message: ClientMessage, samples: Int = 0, kept: Bool = false) async throws(DBusError) -> Bool {
+        switch conversation.realtimeInput(message, samples: samples, kept: kept) {
+        case .send:
+            try await send(message, kept: kept)
+            return true
+        case .held:
+            heldInputMarks.append(uplink.heldMark)
+            return true
+        case .dropped:
+            if conversation.held.droppedSamples == samples {
+                lastError =
+                    "Input beyond \(HeldInput.capacitySamples / 16_000) s was dropped while a blocking tool call was pending (the service refuses input then); answer tool calls promptly."
+                await emit(.propertiesChanged(["LastError"]))
+            }
+            return false
+        }
+    }
+
     /// Sends `message` on the current connection. User input (`kept`) is also kept until the
     /// service confirms it with a new handle; while the session reconnects it is held and sent on
     /// the next connection, so none is lost.
@@ -403,8 +467,16 @@ public actor LiveSession {
     public static let propertyNames = [
         "State", "Model", "Owner", "Turn", "Usage", "LastError", "ResumptionHandle", "AudioState", "InputNode", "OutputNode", "Underruns",
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
-        "AudioLatency", "InputOverrunSeconds", "InputEventsDropped", "VoiceOverflowSeconds",
-    ]
+        "AudioLatency", "InputGate",
+    ] + talkPropertyNames + echoPropertyNames + ["InputOverrunSeconds", "InputEventsDropped", "VoiceOverflowSeconds"]
+
+    /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
+    var inputGateDescription: String {
+        guard conversation.gatesRealtimeInput else { return "open" }
+        let seconds = Double(conversation.held.heldSamples + uplink.samplesHeld) / 16_000
+        return "held: blocking tool call \(conversation.blockingCallIDs.joined(separator: ", ")) pending; "
+            + "\(String(format: "%.1f", seconds)) s of input held, sent after the response"
+    }
 
     /// The current values of the session's D-Bus properties named in `names` (all by default).
     public func propertyValues(_ names: Set<String>? = nil) -> [String: DBusValue] {
@@ -418,8 +490,11 @@ public actor LiveSession {
                 Dictionary(uniqueKeysWithValues: usage.entries.map { (DBusValue.string($0.key), DBusValue.variant(.uint64($0.value))) })),
             "LastError": .string(lastError),
             "ResumptionHandle": .string(link.resumption.handle ?? ""),
+            "InputGate": .string(inputGateDescription),
         ]
         let wanted = values.merging(audioPropertyValues(latency: names?.contains("AudioLatency") ?? true)) { $1 }
+            .merging(talkPropertyValues()) { $1 }
+            .merging(echoPropertyValues()) { $1 }
         guard let names else { return wanted }
         return wanted.filter { names.contains($0.key) }
     }

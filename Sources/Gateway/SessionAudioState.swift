@@ -33,6 +33,16 @@ struct SessionAudioState: Sendable {
     var earlierVoiceOverflow = 0
     /// Chunk complete on PipeWire's thread → frame written to the socket.
     var uplink = LatencyWindow()
+    /// Whether the microphone goes through the echo canceller, and why.
+    var echoCancel = EchoCancelDecision(enabled: false, reason: "the session's audio nodes do not exist yet")
+    /// Recognises the model's own words coming back as input transcription.
+    var echoFilter = EchoTranscriptFilter()
+    /// Samples (16 kHz) of input that came as events sent as silence by the echo guard.
+    var samplesGuarded = 0
+    /// Input transcription fragments held back as echo.
+    var echoTranscriptsSuppressed = 0
+    /// `InputLevel` and `OutputLevel`.
+    var levels = SessionLevels()
 
     var underruns: Int { earlierUnderruns + (nodes?.output.underruns ?? 0) }
     var framesPlayed: Int { earlierFramesPlayed + (nodes?.output.framesPlayed ?? 0) }

@@ -5,6 +5,9 @@ public enum SessionEvent: Sendable, Hashable {
     case outputTranscription(turn: UInt64, sequence: UInt64, text: String, finished: Bool)
     case text(turn: UInt64, sequence: UInt64, text: String)
     case generationComplete(turn: UInt64)
+    /// The model finished one utterance of the request of `turn` (the extended-thinking model may
+    /// speak several); `requestComplete` on the last, which `turnComplete` follows.
+    case utteranceComplete(turn: UInt64, utterance: UInt32, requestComplete: Bool)
     case turnComplete(turn: UInt64, reason: String)
     case interrupted(turn: UInt64)
     case toolCall(id: String, name: String, arguments: String)

@@ -25,8 +25,8 @@ public struct SessionOptions: Sendable {
         "input_transcription": "b", "output_transcription": "b", "vad": "a{sv}", "activity_handling": "s",
         "tools": "s", "temperature": "d", "context_compression": "b", "resumption": "b", "resume_handle": "s", "handle_token": "s",
         "detached": "b", "idle_timeout": "u", "audio_input": "s", "play_voice": "b", "audio_chunk_ms": "u",
-        "jitter_buffer_ms": "u",
-    ]
+        "jitter_buffer_ms": "u", "voice_output": "s", "echo_cancel": "s",
+    ].merging(modelOptionKeys) { first, _ in first }
 
     static let vadKeys: Set<String> = [
         "disabled", "start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms",
@@ -70,6 +70,7 @@ public struct SessionOptions: Sendable {
         if let tools = try options.value("tools", as: String.self) {
             configuration.functions = try Self.functions(fromJSON: tools)
         }
+        try Self.applyModelOptions(options, to: &configuration)
         if let temperature = try options.value("temperature", as: Double.self) {
             guard temperature.isFinite else { throw .invalidArgs("Option \"temperature\" must be a finite number (0.0 … 2.0)") }
             configuration.temperature = temperature
@@ -118,11 +119,29 @@ public struct SessionOptions: Sendable {
             }
         }
         audio.playsOnSpeakers = try options.value("play_voice", as: Bool.self) ?? audio.playsOnSpeakers
+        if let output = try options.value("voice_output", as: String.self) {
+            guard !output.isEmpty else {
+                throw .invalidArgs(
+                    "Option \"voice_output\" must be \"default\" (the default speakers) or a sink's node name (see pw-cli ls Node), not empty")
+            }
+            guard try options.value("play_voice", as: Bool.self) != false else {
+                throw .invalidArgs("Option \"voice_output\" plays the voice on a sink; it contradicts \"play_voice\": false")
+            }
+            audio.playsOnSpeakers = true
+            audio.speakerTarget = output == "default" ? nil : output
+        }
         if let chunk = try options.value("audio_chunk_ms", as: UInt32.self) {
             guard (20...1000).contains(chunk) else {
                 throw .invalidArgs("Option \"audio_chunk_ms\" must be 20 to 1000 (milliseconds of input per message), got \(chunk)")
             }
             audio.input.chunkDuration = .milliseconds(Int(chunk))
+        }
+        if let echo = try options.value("echo_cancel", as: String.self) {
+            guard let mode = EchoCancelMode(rawValue: echo) else {
+                throw .invalidArgs(
+                    "Option \"echo_cancel\" must be \"auto\" (cancel the speakers' echo when a microphone can hear them), \"on\" or \"off\", got \"\(echo)\"")
+            }
+            audio.echoCancel = mode
         }
         if let jitter = try options.value("jitter_buffer_ms", as: UInt32.self) {
             guard jitter <= 2000 else {
@@ -175,7 +194,7 @@ public struct SessionOptions: Sendable {
             for declaration in declarations where declaration.name.isEmpty {
                 throw DBusError.invalidArgs("Option \"tools\": every function declaration needs a \"name\"")
             }
-            return declarations
+            return try declarations.map { declaration throws(DBusError) in try Self.checkedBehavior(declaration) }
         } catch let error as DBusError {
             throw error
         } catch {

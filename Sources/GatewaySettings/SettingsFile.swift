@@ -34,6 +34,8 @@ extension GatewaySettings {
         }
         var settings = try parse(text, path: path)
         settings.keyFile = settings.keyFile.map { expandingTilde($0, environment: environment) }
+        settings.live.tlsCertificate = settings.live.tlsCertificate.map { expandingTilde($0, environment: environment) }
+        settings.live.tlsKey = settings.live.tlsKey.map { expandingTilde($0, environment: environment) }
         return settings
     }
 

@@ -1,3 +1,4 @@
+import LiveProtocol
 import TOMLKit
 
 /// Reads ``GatewaySettings`` out of TOML text: syntax errors carry TOMLKit's line and column, type and value
@@ -21,7 +22,10 @@ struct SettingsParser {
         }
         try rejectUnknown(
             root, table: nil,
-            known: ["model", "voice", "language", "key_file", "exit_when_idle_s", "endpoint", "vad", "audio"])
+            known: [
+                "model", "voice", "language", "key_file", "exit_when_idle_s", "thinking_level", "thinking_budget",
+                "translate_to", "translate_echo", "custom_voice", "endpoint", "vad", "audio", "live",
+            ])
         var settings = GatewaySettings()
         settings.model = try nonEmptyString(root, "model", table: nil, example: "\"gemini-3.8-live\"")
         settings.voice = try nonEmptyString(root, "voice", table: nil, example: "\"Kore\"")
@@ -30,6 +34,7 @@ struct SettingsParser {
         settings.exitWhenIdle = try integer(
             root, "exit_when_idle_s", table: nil, range: GatewaySettings.exitWhenIdleRange, example: 300, unit: "seconds"
         ).map { .seconds($0) }
+        try parseModelSettings(root, into: &settings)
 
         if let endpoint = try table(root, "endpoint") {
             try rejectUnknown(endpoint, table: "endpoint", known: ["url", "api_version"])
@@ -40,9 +45,7 @@ struct SettingsParser {
                 settings.endpoint.url = url
             }
             if let version = try nonEmptyString(endpoint, "api_version", table: "endpoint", example: "\"v1beta\"") {
-                guard ["v1beta", "v1alpha", "v1"].contains(version) else {
-                    throw failure("endpoint", "api_version", "must be v1beta, v1alpha or v1, got \"\(version)\"", fix: "write api_version = \"v1beta\"")
-                }
+                try checkAPIVersion(version, url: settings.endpoint.url)
                 settings.endpoint.apiVersion = version
             }
         }
@@ -59,7 +62,14 @@ struct SettingsParser {
         }
 
         if let audio = try table(root, "audio") {
-            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_ms"])
+            try rejectUnknown(audio, table: "audio", known: ["chunk_ms", "jitter_ms", "echo_cancel"])
+            if let text = try nonEmptyString(audio, "echo_cancel", table: "audio", example: "\"auto\"") {
+                guard let mode = GatewaySettings.Audio.EchoCancel(rawValue: text.lowercased()) else {
+                    throw failure("audio", "echo_cancel", "must be \"auto\", \"on\" or \"off\", got \"\(text)\"",
+                                  fix: "write echo_cancel = \"auto\" (cancel the speakers' echo when a microphone hears them), \"on\" or \"off\"")
+                }
+                settings.audio.echoCancel = mode
+            }
             settings.audio.chunkDuration = try integer(
                 audio, "chunk_ms", table: "audio", range: GatewaySettings.Audio.chunkRange, example: 100
             ).map { .milliseconds($0) }
@@ -67,7 +77,74 @@ struct SettingsParser {
                 audio, "jitter_ms", table: "audio", range: GatewaySettings.Audio.jitterRange, example: 60
             ).map { .milliseconds($0) }
         }
+        if let live = try table(root, "live") {
+            try rejectUnknown(live, table: "live", known: ["socket", "port", "tls_cert", "tls_key"])
+            settings.live.socket = try bool(live, "socket", table: "live")
+            settings.live.port = try integer(live, "port", table: "live", range: 0...65_535, example: 8765, unit: "a port (0 picks a free one)")
+            settings.live.tlsCertificate = try nonEmptyString(live, "tls_cert", table: "live", example: "\"~/.config/gemini-live-gateway/live-cert.pem\"")
+            settings.live.tlsKey = try nonEmptyString(live, "tls_key", table: "live", example: "\"~/.config/gemini-live-gateway/live-key.pem\"")
+            if (settings.live.tlsCertificate == nil) != (settings.live.tlsKey == nil) {
+                throw failure(
+                    "live", settings.live.tlsKey == nil ? "tls_cert" : "tls_key", "needs its partner: TLS takes both tls_cert and tls_key",
+                    fix: "set both, or neither (plain ws:// on loopback)")
+            }
+        }
         return settings
+    }
+
+    /// The Gemini API serves Live on v1beta and v1alpha only (google-genai 3.6.1
+    /// `tests/live_api/conftest.py`: "The Gemini API only serves the Live WebSocket on v1beta");
+    /// a custom endpoint (`url` not Google's host) may use any version of the form v<N>….
+    private func checkAPIVersion(_ version: String, url: String?) throws(SettingsError) {
+        let base = LiveEndpoint(baseURL: url, apiVersion: version, credential: .none)
+        if let problem = base.apiVersionProblem {
+            throw failure(
+                "endpoint", "api_version", problem,
+                fix: "write api_version = \"v1beta\" (v1 stays possible with a custom [endpoint] url)")
+        }
+        let shape = version.first == "v" && version.dropFirst().first?.isNumber == true
+            && version.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard shape else {
+            throw failure(
+                "endpoint", "api_version", "must look like v1beta, v1alpha or v1beta1, got \"\(version)\"",
+                fix: "write api_version = \"v1beta\"")
+        }
+    }
+
+    /// thinking_level / thinking_budget, translate_to / translate_echo, custom_voice.
+    private func parseModelSettings(_ root: TOMLTable, into settings: inout GatewaySettings) throws(SettingsError) {
+        if let level = try nonEmptyString(root, "thinking_level", table: nil, example: "\"low\"") {
+            let names = ThinkingLevel.all.map { $0.rawValue.lowercased() }
+            guard names.contains(level.lowercased()) else {
+                throw failure(
+                    nil, "thinking_level", "must be one of \(names.joined(separator: ", ")), got \"\(level)\"",
+                    fix: "write thinking_level = \"low\" (3.x models; 2.5 models take thinking_budget)")
+            }
+            settings.thinkingLevel = ThinkingLevel(rawValue: level)
+        }
+        settings.thinkingBudget = try integer(
+            root, "thinking_budget", table: nil, range: -1...24_576, example: 1024, unit: "tokens (-1 dynamic, 0 off)")
+        if settings.thinkingLevel != nil, settings.thinkingBudget != nil {
+            throw failure(
+                nil, "thinking_budget", "cannot be set together with thinking_level",
+                fix: "keep thinking_level for 3.x models or thinking_budget for 2.5 models, not both")
+        }
+        if let target = try nonEmptyString(root, "translate_to", table: nil, example: "\"de\"") {
+            guard LanguageTag.isValid(target) else {
+                throw failure(
+                    nil, "translate_to", "must be a BCP-47 language code, got \"\(target)\"",
+                    fix: "write translate_to = \"de\" (or \"es\", \"pt-BR\", …)")
+            }
+            settings.translateTo = target
+        }
+        settings.translateEcho = try bool(root, "translate_echo", table: nil)
+        if settings.translateEcho != nil, settings.translateTo == nil {
+            throw failure(nil, "translate_echo", "needs translate_to", fix: "add translate_to = \"de\", or remove translate_echo")
+        }
+        settings.customVoice = try nonEmptyString(root, "custom_voice", table: nil, example: "\"voices/abc123\"")
+        if settings.customVoice != nil, settings.voice != nil {
+            throw failure(nil, "custom_voice", "cannot be set together with voice", fix: "keep one of voice (prebuilt) and custom_voice")
+        }
     }
 
     // MARK: Typed reads

@@ -97,8 +97,8 @@ public enum LiveClient {
                 }
                 sessionLogger.debug("setupComplete")
                 let connection = LiveConnection(
-                    setup: setup, setupComplete: complete, reader: reader, transport: transport,
-                    preflight: preflight)
+                    setup: setup, setupComplete: complete, setupCompleteFrame: FrameReader.bytes(of: message),
+                    reader: reader, transport: transport, preflight: preflight)
                 handshake.open(connection)
                 do {
                     handshake.finish(.success(try await body(connection)))

@@ -18,6 +18,8 @@ public final class LiveConnection: Sendable {
     public let setup: Setup
     /// The service's reply to the setup.
     public let setupComplete: SetupComplete
+    /// The `setupComplete` frame's bytes, exactly as the service sent them.
+    public let setupCompleteFrame: Data
     /// Server events in arrival order.
     public let events: LiveEventSequence
 
@@ -29,11 +31,20 @@ public final class LiveConnection: Sendable {
     private struct State {
         var sentMessages = 1
         var closing = false
+        var warnings: [PreflightIssue] = []
     }
 
-    init(setup: Setup, setupComplete: SetupComplete, reader: FrameReader, transport: LiveTransport, preflight: Bool) {
+    /// Preflight warnings about messages sent on this connection (each rule once): messages that
+    /// sources disagree about, sent anyway. Each says what to do if the service refuses.
+    public var messageWarnings: [PreflightIssue] { state.withLock { $0.warnings } }
+
+    init(
+        setup: Setup, setupComplete: SetupComplete, setupCompleteFrame: Data, reader: FrameReader,
+        transport: LiveTransport, preflight: Bool
+    ) {
         self.setup = setup
         self.setupComplete = setupComplete
+        self.setupCompleteFrame = setupCompleteFrame
         self.events = LiveEventSequence(reader: reader)
         self.transport = transport
         self.preflight = preflight
@@ -47,7 +58,12 @@ public final class LiveConnection: Sendable {
 
     /// Sends a client message as a text frame.
     public func send(_ message: ClientMessage) async throws(LiveClientError) {
-        if preflight, let issue = Preflight.check(message, in: setup) { throw .messageRejected(issue) }
+        if preflight, let issue = Preflight.check(message, in: setup) {
+            guard issue.severity == .warning else { throw .messageRejected(issue) }
+            state.withLock { state in
+                if !state.warnings.contains(where: { $0.rule == issue.rule }) { state.warnings.append(issue) }
+            }
+        }
         let data: Data
         do {
             data = try message.encoded()

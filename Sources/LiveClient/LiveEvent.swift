@@ -5,7 +5,9 @@ import WSCore
 
 /// Something that arrived on a Live connection.
 public enum LiveEvent: Sendable, Hashable {
-    /// A decoded server message (never an empty `{}` frame: those are skipped).
+    /// A decoded server message (never an empty `{}` frame: those are skipped). A frame holding
+    /// only members this library does not model arrives too, naming them in
+    /// ``ServerMessage/unrecognizedFields``.
     case message(ServerMessage)
     /// A frame that is not a valid server message. The connection goes on; the frame is dropped.
     case malformedFrame(MalformedFrame)
@@ -45,6 +47,15 @@ public struct LiveEventSequence: AsyncSequence, Sendable {
         /// The uplink position (``LiveConnection/writeAudio(_:through:)``) written when that frame
         /// was read: the audio a resumption handle in it can confirm.
         public private(set) var audioMark = 0
+        /// The bytes of the frame of the event ``next()`` returned last, exactly as the service
+        /// sent them (a local endpoint relays them unchanged); copied only when asked for, empty
+        /// for ``LiveEvent/voiceQueued(samples:)``.
+        public var frame: Data { lastMessage.map(FrameReader.bytes(of:)) ?? Data() }
+        private var lastMessage: WebSocketMessage?
+
+        init(reader: FrameReader) {
+            self.reader = reader
+        }
 
         /// The next event; nil when the connection has ended.
         /// - Throws: ``LiveClientError/connectionLost(_:)`` when the transport fails.
@@ -55,9 +66,13 @@ public struct LiveEventSequence: AsyncSequence, Sendable {
                     case .message(let message, let read, let mark):
                         receivedAt = read
                         audioMark = mark
-                        if let event = FrameReader.decode(message) { return event }
+                        if let event = FrameReader.decode(message) {
+                            lastMessage = message
+                            return event
+                        }
                     case .voiceQueued(let samples, let read):
                         receivedAt = read
+                        lastMessage = nil
                         return .voiceQueued(samples: samples)
                     }
                 }
@@ -106,6 +121,14 @@ final class FrameReader: @unchecked Sendable {
         String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
     }
 
+    /// The payload of a text or binary frame.
+    static func bytes(of message: WebSocketMessage) -> Data {
+        switch message {
+        case .binary(let buffer): Data(buffer.readableBytesView)
+        case .text(let text): Data(text.utf8)
+        }
+    }
+
     /// Decodes a text or binary frame; nil for frames to skip (`{}`). A model-audio frame is
     /// recognised by ``AudioFrameScanner`` without the Codable path; every other frame is decoded
     /// with the one shared decoder.
@@ -124,7 +147,8 @@ final class FrameReader: @unchecked Sendable {
         AudioFrameScanner.scan(bytes).map { .message($0.message(in: bytes)) }
     }
 
-    private static func decode(_ bytes: Data) -> LiveEvent? {
+    /// Decodes a frame's payload; nil for frames to skip (`{}`).
+    static func decode(_ bytes: Data) -> LiveEvent? {
         do {
             let decoded = try ServerMessage.decode(bytes)
             return decoded.isEmpty ? nil : .message(decoded)

@@ -39,11 +39,17 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
         public var responseModalities: [Modality]
         /// The model id.
         public var model: String?
+        /// True when a `BLOCKING` function call was pending (unanswered) at the close.
+        public var blockingCallPending: Bool
 
-        public init(duringSetup: Bool, responseModalities: [Modality] = [], model: String? = nil) {
+        public init(
+            duringSetup: Bool, responseModalities: [Modality] = [], model: String? = nil,
+            blockingCallPending: Bool = false
+        ) {
             self.duringSetup = duringSetup
             self.responseModalities = responseModalities
             self.model = model
+            self.blockingCallPending = blockingCallPending
         }
 
         /// TEXT was requested during setup from a model that may speak only (an unknown model
@@ -102,10 +108,32 @@ public struct CloseExplanation: Sendable, Hashable, CustomStringConvertible {
                 "The service does not know this model for this API version, or the model does not support the Live API (retired models answer this way).",
                 "Use a current Live model such as \(LiveModel.defaultID), and check ListModels for bidiGenerateContent.")
         }
+        // 1008 "Operation is not implemented, or supported, or enabled." is the service's answer to
+        // realtime input while a BLOCKING call is pending (livekit/agents#4545,
+        // google/adk-python#4679, a forum thread of 56+ replies) and to unsupported features.
         if text.hasPrefix("operation is not implemented") {
+            if context?.blockingCallPending == true {
+                return make(
+                    .operationNotSupported,
+                    "Realtime input (audio, activityStart/activityEnd or audioStreamEnd) reached the service while a BLOCKING function call was pending; the service refuses input until the call is answered.",
+                    "Answer tool calls promptly and hold realtime input until the toolResponse is sent, or declare the function NON_BLOCKING; reconnect with the resumption handle.",
+                    retryable: true)
+            }
+            if context?.duringSetup == true {
+                return make(
+                    .operationNotSupported, "The model does not support something this session asked for (a tool, a feature or an option).",
+                    "Remove the feature the model lacks (see the model's page), or use a model that has it.")
+            }
             return make(
-                .operationNotSupported, "The model does not support something this session asked for (a tool, a feature or an option).",
-                "Remove the feature the model lacks (see the model's page), or use a model that has it.")
+                .operationNotSupported,
+                "The service refused an operation: most often realtime input (audio, activityStart/activityEnd, audioStreamEnd) sent while a BLOCKING function call was pending, otherwise a feature the model lacks.",
+                "Hold realtime input until every pending BLOCKING call has its toolResponse (or declare functions NON_BLOCKING), and check the model's page for the features used.")
+        }
+        if text.hasPrefix("realtime_input.media_chunks is deprecated") {
+            return make(
+                .invalidArgument,
+                "The service no longer takes realtimeInput.mediaChunks (closes 1007 since 2026; reported by sokuji#150, adk-python#5075, mastra#18287).",
+                "Send audio as realtimeInput.audio and frames as realtimeInput.video (python-genai: send_realtime_input(audio=…), not media=…).")
         }
         if text.hasPrefix("the operation was aborted") {
             return make(

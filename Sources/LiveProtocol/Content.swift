@@ -36,6 +36,19 @@ public struct Part: Codable, Sendable, Hashable {
     public var fileData: JSONValue?
     public var executableCode: JSONValue?
     public var codeExecutionResult: JSONValue?
+    /// Opaque bytes (base64 text) to send back with the thought.
+    public var thoughtSignature: String?
+    /// The transcript of this audio part (output only; google-genai `Part.audio_transcription`).
+    public var audioTranscription: Transcription?
+    /// Caller metadata (Gemini API only).
+    public var partMetadata: JSONValue?
+    /// The newer `Part` members the SDK sends and this library passes through untyped
+    /// (`mediaResolution`, `videoMetadata`, `toolCall`, `toolResponse`, `mediaProcessing`,
+    /// `speechMetadata`, `documentMetadata`, `spreadsheetMetadata`, `audioMetadata`).
+    public var mediaResolution: JSONValue?
+    public var videoMetadata: JSONValue?
+    public var toolCall: JSONValue?
+    public var toolResponse: JSONValue?
 
     /// A part; set the one field it carries.
     public init(
@@ -111,16 +124,67 @@ public struct Blob: Codable, Sendable, Hashable {
 }
 
 /// The model asks the client to run a declared function (`FunctionCall`).
+///
+/// On Vertex AI a call's arguments may stream: frames carry ``partialArgs`` with ``willContinue``
+/// true until the last one (google-genai `FunctionCall.partial_args`, `will_continue`; "not
+/// supported in Gemini API").
 public struct FunctionCall: Codable, Sendable, Hashable {
     /// Echo this id in the ``FunctionResponse``.
     public var id: String?
     public var name: String
     public var args: JSONValue?
+    /// Streamed argument fragments (Vertex AI).
+    public var partialArgs: [PartialArgument]?
+    /// More fragments of this call follow.
+    public var willContinue: Bool?
 
-    public init(id: String?, name: String, args: JSONValue? = nil) {
+    public init(
+        id: String?, name: String, args: JSONValue? = nil, partialArgs: [PartialArgument]? = nil,
+        willContinue: Bool? = nil
+    ) {
         self.id = id
         self.name = name
         self.args = args
+        self.partialArgs = partialArgs
+        self.willContinue = willContinue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, args, partialArgs, willContinue
+    }
+
+    /// `name` may be missing on a continuation fragment; it decodes as "".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
+        args = try container.decodeIfPresent(JSONValue.self, forKey: .args)
+        partialArgs = try container.decodeIfPresent([PartialArgument].self, forKey: .partialArgs)
+        willContinue = try container.decodeIfPresent(Bool.self, forKey: .willContinue)
+    }
+}
+
+/// One streamed argument value of a ``FunctionCall`` (google-genai `PartialArg`): the value at
+/// ``jsonPath`` (RFC 9535, e.g. `$.city`), with ``willContinue`` while more of the same path follows.
+public struct PartialArgument: Codable, Sendable, Hashable {
+    public var jsonPath: String?
+    public var stringValue: String?
+    public var numberValue: Double?
+    public var boolValue: Bool?
+    /// `NULL_VALUE` for JSON null.
+    public var nullValue: String?
+    public var willContinue: Bool?
+
+    public init(
+        jsonPath: String?, stringValue: String? = nil, numberValue: Double? = nil, boolValue: Bool? = nil,
+        nullValue: String? = nil, willContinue: Bool? = nil
+    ) {
+        self.jsonPath = jsonPath
+        self.stringValue = stringValue
+        self.numberValue = numberValue
+        self.boolValue = boolValue
+        self.nullValue = nullValue
+        self.willContinue = willContinue
     }
 }
 

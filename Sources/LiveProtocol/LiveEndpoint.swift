@@ -21,7 +21,8 @@ public struct LiveEndpoint: Sendable, Hashable {
     /// Scheme, host and port, e.g. `wss://generativelanguage.googleapis.com` or a simulator's
     /// `ws://127.0.0.1:PORT`. For ``Service/verbatim`` the whole URL.
     public var baseURL: String
-    /// `v1beta` (default), `v1alpha` or `v1` on the Gemini API; `v1beta1` or `v1` on Vertex AI.
+    /// `v1beta` (default) or `v1alpha` on the Gemini API (``geminiLiveVersions``); `v1beta1` or
+    /// `v1` on Vertex AI. A custom ``baseURL`` may use any version.
     public var apiVersion: String
     public var credential: Credential
 
@@ -91,6 +92,26 @@ public struct LiveEndpoint: Sendable, Hashable {
             return "projects/\(project)/locations/\(location)/publishers/google/models/\(bare)"
         case .verbatim: return "publishers/google/models/\(bare)"
         }
+    }
+
+    /// The versions the Gemini API serves the Live WebSocket on. Not `v1`: google-genai 3.6.1's
+    /// Live tests say "The Gemini API only serves the Live WebSocket on v1beta" and pin it
+    /// (`tests/live_api/conftest.py`), while `v1alpha` is still served for ephemeral tokens and
+    /// preview features (mastra-ai/mastra#18287 connected to it; `live.py` sends tokens there).
+    public static let geminiLiveVersions: Set<String> = ["v1beta", "v1alpha"]
+
+    /// True when the endpoint dials Google's own Gemini API host (not a simulator or proxy).
+    public var usesGeminiHost: Bool {
+        guard isGeminiAPI else { return false }
+        let base = baseURL.lowercased()
+        return base.hasPrefix("wss://generativelanguage.googleapis.com") || base.hasPrefix("https://generativelanguage.googleapis.com")
+    }
+
+    /// Why this endpoint's API version cannot serve Live, with the fix; nil when it can. Only the
+    /// Gemini API host is checked: a custom endpoint may use any version.
+    public var apiVersionProblem: String? {
+        guard usesGeminiHost, !Self.geminiLiveVersions.contains(apiVersion) else { return nil }
+        return "The Gemini API serves the Live WebSocket on v1beta (and v1alpha for ephemeral tokens and preview features), not on \(apiVersion). Use api_version = \"v1beta\" (or v1alpha)."
     }
 
     /// True for the Gemini API (as opposed to Vertex AI).

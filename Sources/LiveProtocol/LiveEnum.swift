@@ -85,7 +85,8 @@ public struct FunctionBehavior: LiveEnum {
     public static let nonBlocking: FunctionBehavior = "NON_BLOCKING"
 }
 
-/// When the model should act on a non-blocking function's response.
+/// When the model should act on a non-blocking function's response (the SDK spells the third
+/// `INTERRUPT`; the 3.8 Live model page's "INTERRUPTED" is a typo the service does not use).
 public struct FunctionResponseScheduling: LiveEnum {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -103,7 +104,8 @@ public struct TurnCompleteReason: LiveEnum {
     public static let responseRejected: TurnCompleteReason = "RESPONSE_REJECTED"
 }
 
-/// A thinking effort level for 3.x models.
+/// A thinking effort level for 3.x models (google-genai `ThinkingLevel`: `MINIMAL`, `LOW`,
+/// `MEDIUM`, `HIGH`, `XHIGH`).
 public struct ThinkingLevel: LiveEnum {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
@@ -111,4 +113,36 @@ public struct ThinkingLevel: LiveEnum {
     public static let low: ThinkingLevel = "LOW"
     public static let medium: ThinkingLevel = "MEDIUM"
     public static let high: ThinkingLevel = "HIGH"
+    public static let xhigh: ThinkingLevel = "XHIGH"
+
+    /// The levels the SDK names, lowest effort first.
+    public static let all: [ThinkingLevel] = [.minimal, .low, .medium, .high, .xhigh]
+}
+
+/// Where the request a model turn belongs to stands (`serverContent.interactionStatus`, google-genai
+/// `InteractionStatus`). Always sent alongside `turnComplete` by models that may speak several
+/// times per request (gemini-3.8-live-extended-thinking): `IN_PROGRESS` after a filler utterance,
+/// `IDLE` when the request is done. `REQUIRES_ACTION` is the deprecated spelling of `IDLE`.
+public struct InteractionStatus: LiveEnum {
+    public let rawValue: String
+    /// Upper-cased, as the SDK's case-insensitive enum reads it.
+    public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
+    public static let unspecified: InteractionStatus = "INTERACTION_STATUS_UNSPECIFIED"
+    public static let inProgress: InteractionStatus = "IN_PROGRESS"
+    public static let idle: InteractionStatus = "IDLE"
+    /// Deprecated by the SDK ("use IDLE"); read as ``idle``.
+    public static let requiresAction: InteractionStatus = "REQUIRES_ACTION"
+
+    /// True for `IDLE` and its deprecated spelling `REQUIRES_ACTION` (the SDK's enum doc: "Deprecated:
+    /// Use IDLE instead"): the request is complete.
+    public var isIdle: Bool { self == .idle || self == .requiresAction }
+}
+
+/// The service's voice-activity signal (`voiceActivityDetectionSignal.vadSignalType`;
+/// allowlisted projects only): start or end of speech.
+public struct VADSignalType: LiveEnum {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let startOfSpeech: VADSignalType = "VAD_SIGNAL_TYPE_SOS"
+    public static let endOfSpeech: VADSignalType = "VAD_SIGNAL_TYPE_EOS"
 }

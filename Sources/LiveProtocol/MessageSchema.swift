@@ -86,7 +86,9 @@ public indirect enum MessageSchema: Sendable {
 
 extension MessageSchema {
     static let blob: MessageSchema = .message("Blob", ["mimeType": .scalar, "data": .scalar])
-    static let functionCall: MessageSchema = .message("FunctionCall", ["id": .scalar, "name": .scalar, "args": .opaque])
+    static let functionCall: MessageSchema = .message(
+        "FunctionCall",
+        ["id": .scalar, "name": .scalar, "args": .opaque, "partialArgs": .opaque, "willContinue": .scalar])
     static let functionResponse: MessageSchema = .message(
         "FunctionResponse",
         ["id": .scalar, "name": .scalar, "response": .opaque, "willContinue": .scalar, "scheduling": .scalar,
@@ -95,7 +97,11 @@ extension MessageSchema {
         "Part",
         ["text": .scalar, "inlineData": blob, "fileData": .opaque, "thought": .scalar, "thoughtSignature": .scalar,
          "functionCall": functionCall, "functionResponse": functionResponse, "executableCode": .opaque,
-         "codeExecutionResult": .opaque, "videoMetadata": .opaque])
+         "codeExecutionResult": .opaque, "videoMetadata": .opaque,
+         // google-genai 3.x Part fields (_live_converters.py _Part_to_mldev/_to_vertex).
+         "mediaResolution": .opaque, "toolCall": .opaque, "toolResponse": .opaque, "partMetadata": .opaque,
+         "audioTranscription": .opaque, "mediaProcessing": .opaque, "speechMetadata": .opaque,
+         "documentMetadata": .opaque, "spreadsheetMetadata": .opaque, "audioMetadata": .opaque])
     static let content: MessageSchema = .message("Content", ["role": .scalar, "parts": .list(part)])
     static let functionDeclaration: MessageSchema = .message(
         "FunctionDeclaration",
@@ -105,13 +111,22 @@ extension MessageSchema {
         "Tool",
         ["functionDeclarations": .list(functionDeclaration), "googleSearch": .opaque, "googleSearchRetrieval": .opaque,
          "codeExecution": .opaque, "urlContext": .opaque, "computerUse": .opaque, "fileSearch": .opaque,
-         "googleMaps": .opaque])
+         "googleMaps": .opaque, "mcpServers": .opaque,
+         // Vertex-AI-only tools (google-genai Tool); preflight refuses them on the Gemini API.
+         "retrieval": .opaque, "enterpriseWebSearch": .opaque, "parallelAiSearch": .opaque, "exaAiSearch": .opaque])
+    /// One speaker only: `multiSpeakerVoiceConfig` is not a Live field (google-genai refuses it for
+    /// Live in `_transformers.py`), so it is an unknown name here.
     static let speechConfig: MessageSchema = .message(
         "SpeechConfig",
         ["voiceConfig": .message(
             "VoiceConfig",
-            ["prebuiltVoiceConfig": .message("PrebuiltVoiceConfig", ["voiceName": .scalar])]),
-         "languageCode": .scalar, "multiSpeakerVoiceConfig": .opaque])
+            ["prebuiltVoiceConfig": .message("PrebuiltVoiceConfig", ["voiceName": .scalar]),
+             "voice": .scalar,
+             "replicatedVoiceConfig": .message(
+                "ReplicatedVoiceConfig",
+                ["mimeType": .scalar, "voiceSampleAudio": .scalar, "consentAudio": .scalar,
+                 "voiceConsentSignature": .message("VoiceConsentSignature", ["signature": .scalar])])]),
+         "languageCode": .scalar])
     /// Fields the proto has but the Live API does not support.
     public static let unsupportedGenerationFields: Set<String> = [
         "responseLogprobs", "responseMimeType", "logprobs", "responseSchema", "responseJsonSchema", "stopSequence",
@@ -125,7 +140,11 @@ extension MessageSchema {
             "presencePenalty": .scalar, "frequencyPenalty": .scalar, "seed": .scalar, "mediaResolution": .scalar,
             "thinkingConfig": .message(
                 "ThinkingConfig", ["thinkingBudget": .scalar, "thinkingLevel": .scalar, "includeThoughts": .scalar]),
-            "enableAffectiveDialog": .scalar, "translationConfig": .opaque,
+            "enableAffectiveDialog": .scalar,
+            "translationConfig": .message(
+                "TranslationConfig", ["targetLanguageCode": .scalar, "echoTargetLanguage": .scalar]),
+            "audioTranscriptionConfig": .opaque, "responseFormat": .opaque, "enableEnhancedCivicAnswers": .scalar,
+            "modelSelectionConfig": .opaque,
         ].merging(unsupportedGenerationFields.map { ($0, MessageSchema.opaque) }) { first, _ in first })
     static let automaticActivityDetection: MessageSchema = .message(
         "AutomaticActivityDetection",
@@ -139,7 +158,7 @@ extension MessageSchema {
         "AudioTranscriptionConfig",
         ["languageCodes": .list(.scalar), "customVocabulary": .opaque, "wordTimestamp": .scalar,
          "diarization": .opaque, "mode": .scalar, "languageHints": .opaque, "languageAuto": .scalar,
-         "adaptationPhrases": .opaque])
+         "adaptationPhrases": .opaque, "sourceText": .scalar])
     /// `BidiGenerateContentSetup`.
     public static let setup: MessageSchema = .message(
         "BidiGenerateContentSetup",

@@ -16,6 +16,7 @@ public enum Preflight {
         issues += modelIssues(setup, endpoint: endpoint)
         issues += modalityIssues(setup)
         issues += featureIssues(setup, endpoint: endpoint)
+        issues += modelFeatureIssues(setup, endpoint: endpoint)
         return PreflightReport(issues: issues)
     }
 
@@ -99,8 +100,11 @@ public enum Preflight {
     }
 
     /// Checks one message against the session's setup, before it is sent on a live connection.
+    /// An issue may be a warning (sources conflict on whether the service refuses it): send the
+    /// message anyway and report the warning.
     public static func check(_ message: ClientMessage, in setup: Setup) -> PreflightIssue? {
         let automatic = setup.realtimeInputConfig?.automaticDetectionEnabled ?? true
+        if let issue = modelMessageIssue(message, model: LiveModel.named(setup.modelID)) { return issue }
         switch message {
         case .setup:
             return PreflightIssue(
@@ -185,6 +189,16 @@ public enum Preflight {
                         fix: "Send {\"systemInstruction\": {\"parts\": [{\"text\": \(JSONValue.string(text).compactText)}]}}."))
             }
         }
+        if case .object(let generation)? = fields["generationConfig"] ?? fields["generation_config"],
+            case .object(let speech)? = generation["speechConfig"] ?? generation["speech_config"],
+            speech["multiSpeakerVoiceConfig"] ?? speech["multi_speaker_voice_config"] != nil
+        {
+            issues.append(
+                PreflightIssue(
+                    rule: "multi-speaker-voice", field: "setup.generationConfig.speechConfig.multiSpeakerVoiceConfig",
+                    problem: "Live sessions have one voice; google-genai refuses multiSpeakerVoiceConfig for Live and the service does not know the field.",
+                    fix: "Use speechConfig.voiceConfig with one voice."))
+        }
         let vadFields: Set<String> = [
             "automaticActivityDetection", "activityHandling", "turnCoverage", "disabled", "silenceDurationMs",
             "prefixPaddingMs", "startOfSpeechSensitivity", "endOfSpeechSensitivity",
@@ -226,6 +240,12 @@ public enum Preflight {
                     rule: "explicit-vad-signal", field: "setup.explicitVadSignal",
                     problem: "explicitVadSignal is a Vertex AI feature; the Gemini API rejects it.",
                     fix: "Remove explicitVadSignal."))
+        }
+        if let problem = endpoint.apiVersionProblem {
+            issues.append(
+                PreflightIssue(
+                    rule: "api-version", field: "endpoint.apiVersion", problem: problem,
+                    fix: "Set api_version = \"v1beta\" in config.toml (or --api-version v1beta); v1 remains valid for a custom endpoint or Vertex AI."))
         }
         if setup.model.isEmpty {
             issues.append(
@@ -277,6 +297,15 @@ public enum Preflight {
                     rule: "vertex-only-model", field: "setup.model",
                     problem: "\(id) is a Vertex AI model; the Gemini API answers 1008 \"not found\".",
                     fix: "Use \(LiveModel.defaultID) on the Gemini API, or connect to Vertex AI."))
+        case (.geminiAPI, .vertexAI) where model.reportedOnVertex:
+            // Conflicting sources (protocol-update D7): the model pages and google-genai's tests
+            // say Gemini API only; Agent Platform's session docs, promptfoo#10956 and Agora's
+            // Vertex sample use the 3.x Live models there.
+            issues.append(
+                PreflightIssue(
+                    rule: "gemini-only-model", severity: .warning, field: "setup.model",
+                    problem: "\(id) is documented for the Gemini API only, but Agent Platform (Vertex AI) docs and users report it there; it may or may not be served in this project and location.",
+                    fix: "If Vertex AI closes with 1008 \"Publisher Model … was not found\", use gemini-live-2.5-flash-native-audio on Vertex AI or connect to the Gemini API."))
         case (.geminiAPI, .vertexAI):
             issues.append(
                 PreflightIssue(
@@ -319,31 +348,6 @@ public enum Preflight {
         guard let model = LiveModel.named(setup.modelID) else { return [] }
         var issues: [PreflightIssue] = []
         let generation = setup.generationConfig
-        if let thinking = generation?.thinkingConfig {
-            switch model.thinking {
-            case .unsupported:
-                issues.append(
-                    PreflightIssue(
-                        rule: "thinking-unsupported", field: "setup.generationConfig.thinkingConfig",
-                        problem: "\(model.id) takes no thinking configuration.",
-                        fix: model.id == "gemini-3.8-live"
-                            ? "Remove thinkingConfig, or use gemini-3.8-live-extended-thinking." : "Remove thinkingConfig."))
-            case .budget where thinking.thinkingLevel != nil:
-                issues.append(
-                    PreflightIssue(
-                        rule: "thinking-level", field: "setup.generationConfig.thinkingConfig.thinkingLevel",
-                        problem: "\(model.id) takes a thinkingBudget, not a thinkingLevel.",
-                        fix: "Use thinkingBudget (tokens)."))
-            case .level where thinking.thinkingBudget != nil:
-                issues.append(
-                    PreflightIssue(
-                        rule: "thinking-budget", field: "setup.generationConfig.thinkingConfig.thinkingBudget",
-                        problem: "\(model.id) takes a thinkingLevel, not a thinkingBudget.",
-                        fix: "Use thinkingLevel (MINIMAL, LOW, MEDIUM or HIGH)."))
-            default:
-                break
-            }
-        }
         if generation?.enableAffectiveDialog == true {
             if !model.affectiveDialog {
                 issues.append(

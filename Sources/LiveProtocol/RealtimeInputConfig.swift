@@ -7,11 +7,14 @@ public struct RealtimeInputConfig: Codable, Sendable, Hashable {
     public var automaticActivityDetection: AutomaticActivityDetection?
     public var activityHandling: ActivityHandling?
     public var turnCoverage: TurnCoverage?
+    /// Timestamps on interim input transcripts.
+    public var interimTranscriptTimestampEnabled: Bool?
 
     public init(
         automaticActivityDetection: AutomaticActivityDetection? = nil, activityHandling: ActivityHandling? = nil,
-        turnCoverage: TurnCoverage? = nil
+        turnCoverage: TurnCoverage? = nil, interimTranscriptTimestampEnabled: Bool? = nil
     ) {
+        self.interimTranscriptTimestampEnabled = interimTranscriptTimestampEnabled
         self.automaticActivityDetection = automaticActivityDetection
         self.activityHandling = activityHandling
         self.turnCoverage = turnCoverage

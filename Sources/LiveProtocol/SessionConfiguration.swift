@@ -12,6 +12,13 @@ public struct SessionConfiguration: Sendable, Hashable, Codable {
     public var responseModality: Modality
     /// A prebuilt voice, e.g. `Kore`.
     public var voice: String?
+    /// A custom voice from the Voices API (`voiceConfig.voice`, e.g. `voices/abc123`); instead of
+    /// ``voice``.
+    public var customVoice: String?
+    /// A voice cloned from a sample (`voiceConfig.replicatedVoiceConfig`); instead of ``voice``.
+    public var replicatedVoice: ReplicatedVoiceConfig?
+    /// Speech-to-speech translation (gemini-3.5-live-translate-preview).
+    public var translation: TranslationConfig?
     /// A BCP-47 language code for speech output, e.g. `en-US`.
     public var language: String?
     /// Plain text; sent as a Content object.
@@ -38,6 +45,9 @@ public struct SessionConfiguration: Sendable, Hashable, Codable {
     public var contextCompression: ContextWindowCompression?
     public var proactiveAudio: Bool?
     public var affectiveDialog: Bool?
+    /// Thinking settings: `thinkingLevel` on 3.x models, `thinkingBudget` on 2.5 models. Nil sends
+    /// none, except on a model that ``LiveModel/requiresThinkingLevel``, which gets its
+    /// ``LiveModel/defaultThinkingLevel`` (gemini-3.8-live-extended-thinking: `LOW`).
     public var thinking: ThinkingConfig?
     public var mediaResolution: MediaResolution?
 
@@ -75,6 +85,9 @@ public struct SessionConfiguration: Sendable, Hashable, Codable {
         self.affectiveDialog = affectiveDialog
         self.thinking = thinking
         self.mediaResolution = mediaResolution
+        self.customVoice = nil
+        self.replicatedVoice = nil
+        self.translation = nil
     }
 
     /// True unless activity detection is explicitly disabled (then the client sends
@@ -83,15 +96,41 @@ public struct SessionConfiguration: Sendable, Hashable, Codable {
 
     /// The `setup` message for `endpoint`: model path, a Content system instruction, the response
     /// modality always sent.
+    ///
+    /// Model-specific defaults: a model that requires a thinking level gets its default level, and
+    /// on a model whose function calling is ``LiveModel/FunctionCalling/asyncOnly`` a declaration
+    /// without `behavior` is sent as `NON_BLOCKING` (aiden-firmware#708: the extended-thinking
+    /// model needs it explicitly).
     public func setup(for endpoint: LiveEndpoint) -> Setup {
+        let known = LiveModel.named(model)
         var speech: SpeechConfig?
-        if voice != nil || language != nil { speech = SpeechConfig(voiceName: voice, languageCode: language) }
+        if voice != nil || customVoice != nil || replicatedVoice != nil || language != nil {
+            let voiceConfig: VoiceConfig? =
+                voice == nil && customVoice == nil && replicatedVoice == nil
+                ? nil
+                : VoiceConfig(
+                    prebuiltVoiceConfig: voice.map { PrebuiltVoiceConfig(voiceName: $0) }, voice: customVoice,
+                    replicatedVoiceConfig: replicatedVoice)
+            speech = SpeechConfig(voiceConfig: voiceConfig, languageCode: language)
+        }
+        var thinkingConfig = thinking
+        if thinkingConfig?.thinkingLevel == nil, thinkingConfig?.thinkingBudget == nil,
+            let known, known.requiresThinkingLevel, let level = known.defaultThinkingLevel
+        {
+            thinkingConfig = ThinkingConfig(thinkingLevel: level, includeThoughts: thinkingConfig?.includeThoughts)
+        }
         let generation = GenerationConfig(
             responseModalities: [responseModality], speechConfig: speech, temperature: temperature,
-            maxOutputTokens: maxOutputTokens, mediaResolution: mediaResolution, thinkingConfig: thinking,
-            enableAffectiveDialog: affectiveDialog)
+            maxOutputTokens: maxOutputTokens, mediaResolution: mediaResolution, thinkingConfig: thinkingConfig,
+            enableAffectiveDialog: affectiveDialog, translationConfig: translation)
+        var declarations = functions
+        if known?.functionCalling == .asyncOnly {
+            for index in declarations.indices where declarations[index].behavior == nil {
+                declarations[index].behavior = .nonBlocking
+            }
+        }
         var tools = builtInTools
-        if !functions.isEmpty { tools.insert(Tool(functionDeclarations: functions), at: 0) }
+        if !declarations.isEmpty { tools.insert(Tool(functionDeclarations: declarations), at: 0) }
         var realtime: RealtimeInputConfig?
         if activityDetection != nil || activityHandling != nil || turnCoverage != nil {
             realtime = RealtimeInputConfig(

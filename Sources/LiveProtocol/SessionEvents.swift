@@ -47,13 +47,44 @@ public struct SessionResumptionUpdate: Codable, Sendable, Hashable {
 /// The reply to `setup` (`BidiGenerateContentSetupComplete`): `{}` on the Gemini API.
 public struct SetupComplete: Codable, Sendable, Hashable {
     public var sessionId: String?
+    /// With a replicated voice whose `consentAudio` was verified: a signature to send as
+    /// `replicatedVoiceConfig.voiceConsentSignature` next time instead of the consent audio
+    /// (google-genai `LiveServerSetupComplete.voice_consent_signature`).
+    public var voiceConsentSignature: VoiceConsentSignature?
 
-    public init(sessionId: String? = nil) {
+    public init(sessionId: String? = nil, voiceConsentSignature: VoiceConsentSignature? = nil) {
         self.sessionId = sessionId
+        self.voiceConsentSignature = voiceConsentSignature
     }
 }
 
-/// The service's voice-activity event (`VoiceActivity`, newer SDKs).
+/// A signature of verified consent audio (google-genai `VoiceConsentSignature`).
+public struct VoiceConsentSignature: Codable, Sendable, Hashable {
+    public var signature: String?
+
+    public init(signature: String?) {
+        self.signature = signature
+    }
+}
+
+/// The service's voice-activity event (`VoiceActivity`): `ACTIVITY_START` / `ACTIVITY_END` at
+/// `audioOffset` (Duration text, relative to the start of the audio stream).
 public struct VoiceActivity: Codable, Sendable, Hashable {
     public var voiceActivityType: String?
+    public var audioOffset: String?
+
+    public init(voiceActivityType: String?, audioOffset: String? = nil) {
+        self.voiceActivityType = voiceActivityType
+        self.audioOffset = audioOffset
+    }
+}
+
+/// The service's speech start/end signal (`voiceActivityDetectionSignal`, allowlisted projects;
+/// google-genai `VoiceActivityDetectionSignal`).
+public struct VoiceActivityDetectionSignal: Codable, Sendable, Hashable {
+    public var vadSignalType: VADSignalType?
+
+    public init(vadSignalType: VADSignalType?) {
+        self.vadSignalType = vadSignalType
+    }
 }

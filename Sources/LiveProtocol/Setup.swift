@@ -19,6 +19,12 @@ public struct Setup: Codable, Sendable, Hashable {
     /// Vertex AI only.
     public var explicitVadSignal: Bool?
     public var historyConfig: HistoryConfig?
+    /// Safety thresholds (`SafetySetting` list; passed through).
+    public var safetySettings: JSONValue?
+    /// Billing labels (`{"key": "value"}`; Vertex AI).
+    public var labels: [String: String]?
+    /// Avatar output (`AvatarConfig`; passed through).
+    public var avatarConfig: JSONValue?
 
     public init(
         model: String, generationConfig: GenerationConfig? = nil, systemInstruction: Content? = nil,
@@ -26,8 +32,11 @@ public struct Setup: Codable, Sendable, Hashable {
         sessionResumption: SessionResumptionConfig? = nil, contextWindowCompression: ContextWindowCompression? = nil,
         inputAudioTranscription: AudioTranscriptionConfig? = nil,
         outputAudioTranscription: AudioTranscriptionConfig? = nil, proactivity: Proactivity? = nil,
-        explicitVadSignal: Bool? = nil, historyConfig: HistoryConfig? = nil
+        explicitVadSignal: Bool? = nil, historyConfig: HistoryConfig? = nil, safetySettings: JSONValue? = nil,
+        labels: [String: String]? = nil
     ) {
+        self.safetySettings = safetySettings
+        self.labels = labels
         self.model = model
         self.generationConfig = generationConfig
         self.systemInstruction = systemInstruction
@@ -106,21 +115,46 @@ public struct SlidingWindow: Codable, Sendable, Hashable {
 }
 
 /// Turns transcription on (`AudioTranscriptionConfig`). Its presence is the switch; it holds no
-/// voice-activity settings.
+/// voice-activity settings. The options are google-genai's: language hints, a custom vocabulary
+/// that biases recognition, word timestamps, speaker diarization, the transcription `mode` and
+/// `sourceText`.
 public struct AudioTranscriptionConfig: Codable, Sendable, Hashable {
+    /// BCP-47 hints; omitted or empty means automatic detection.
     public var languageCodes: [String]?
+    public var customVocabulary: [String]?
+    /// Word-level timings in ``Transcription/words``.
+    public var wordTimestamp: Bool?
+    /// Speaker labels in ``Transcription/speakerLabel``.
+    public var diarization: Bool?
+    /// The transcription mode: `VERBATIM` (default) or `SMART` (disfluency removal and formatting;
+    /// "Timestamps and diarization are incompatible with mode SMART").
+    public var mode: String?
+    /// Text to edit by voice in `SMART` mode: the model emits the whole replacement text
+    /// (google-genai 3.x `source_text`).
+    public var sourceText: String?
 
-    public init(languageCodes: [String]? = nil) {
+    public init(
+        languageCodes: [String]? = nil, customVocabulary: [String]? = nil, wordTimestamp: Bool? = nil,
+        diarization: Bool? = nil, mode: String? = nil, sourceText: String? = nil
+    ) {
         self.languageCodes = languageCodes
+        self.customVocabulary = customVocabulary
+        self.wordTimestamp = wordTimestamp
+        self.diarization = diarization
+        self.mode = mode
+        self.sourceText = sourceText
     }
 }
 
-/// Proactive audio (`ProactivityConfig`): the model may choose not to answer irrelevant input.
+/// Proactivity (`ProactivityConfig`): with `proactiveAudio` the model may choose not to answer
+/// irrelevant input; `proactiveVideo` lets it speak up about what it sees.
 public struct Proactivity: Codable, Sendable, Hashable {
     public var proactiveAudio: Bool?
+    public var proactiveVideo: Bool?
 
-    public init(proactiveAudio: Bool? = nil) {
+    public init(proactiveAudio: Bool? = nil, proactiveVideo: Bool? = nil) {
         self.proactiveAudio = proactiveAudio
+        self.proactiveVideo = proactiveVideo
     }
 }
 

@@ -13,6 +13,10 @@ public struct UsageMetadata: Codable, Sendable, Hashable {
     public var cacheTokensDetails: [ModalityTokenCount]?
     public var responseTokensDetails: [ModalityTokenCount]?
     public var toolUsePromptTokensDetails: [ModalityTokenCount]?
+    /// `ON_DEMAND`, `PROVISIONED_THROUGHPUT`, … (google-genai `TrafficType`; Vertex AI).
+    public var trafficType: String?
+    /// The tier that served the request (google-genai `UsageMetadata.service_tier`).
+    public var serviceTier: String?
 
     public init(
         promptTokenCount: Int? = nil, responseTokenCount: Int? = nil, totalTokenCount: Int? = nil,
@@ -28,7 +32,7 @@ public struct UsageMetadata: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case promptTokenCount, cachedContentTokenCount, responseTokenCount, toolUsePromptTokenCount
         case thoughtsTokenCount, totalTokenCount, promptTokensDetails, cacheTokensDetails
-        case responseTokensDetails, toolUsePromptTokensDetails
+        case responseTokensDetails, toolUsePromptTokensDetails, trafficType, serviceTier
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +48,8 @@ public struct UsageMetadata: Codable, Sendable, Hashable {
         responseTokensDetails = try container.decodeIfPresent([ModalityTokenCount].self, forKey: .responseTokensDetails)
         toolUsePromptTokensDetails = try container.decodeIfPresent(
             [ModalityTokenCount].self, forKey: .toolUsePromptTokensDetails)
+        trafficType = try container.decodeIfPresent(String.self, forKey: .trafficType)
+        serviceTier = try container.decodeIfPresent(String.self, forKey: .serviceTier)
     }
 }
 

@@ -24,6 +24,8 @@
 /// | ``invalidUTF8`` `Invalid JSON payload received. Invalid UTF-8 in a text frame.` | 1007 | inferred |
 /// | ``audioStreamEndWithManualActivity`` `Audio stream end is not supported when automatic activity detection is disabled.` | 1007 | inferred (mirrors the reported activity wording) |
 /// | ``messageTooBig`` `Message too big.` | 1009 | inferred |
+/// | ``mediaChunksDeprecated`` `realtime_input.media_chunks is deprecated. Use audio, video, or text instead.` | 1007 | reported (sokuji#150, adk-python#5075, mastra#18287, Google_GenerativeAI#108, sip-to-ai#5) |
+/// | ``operationNotSupported`` `Operation is not implemented, or supported, or enabled.` | 1008 | reported for realtime input while a BLOCKING call is pending (livekit/agents#4545, adk-python#4679); inferred for a built-in tool the model lacks |
 public struct CloseReason: Error, Sendable, Hashable, CustomStringConvertible {
     /// The RFC 6455 limit for a close reason: 125 bytes of control payload minus the 2-byte code.
     public static let maximumReasonBytes = 123
@@ -101,6 +103,10 @@ public struct CloseReason: Error, Sendable, Hashable, CustomStringConvertible {
     static let invalidJSON = CloseReason(code: 1007, text: "Invalid JSON payload received. Unexpected token.")
     static let invalidUTF8 = CloseReason(code: 1007, text: "Invalid JSON payload received. Invalid UTF-8 in a text frame.")
     static let messageTooBig = CloseReason(code: 1009, text: "Message too big.")
+    static let mediaChunksDeprecated = CloseReason(
+        code: 1007, text: "realtime_input.media_chunks is deprecated. Use audio, video, or text instead.")
+    static let operationNotSupported = CloseReason(
+        code: 1008, text: "Operation is not implemented, or supported, or enabled.")
 
     /// 1007 for a frame with two top-level messages.
     static func oneofAlreadySet(_ second: String) -> CloseReason {

@@ -115,6 +115,10 @@ enum ConnectionHandler {
                     break
                 }
                 if case .transcript = step { continue }
+                if case .pause(let duration) = step {
+                    try? await Task.sleep(for: duration)
+                    continue
+                }
                 if pacing.interval > .zero { try? await Task.sleep(for: pacing.interval) }
             }
             guard current, !Task.isCancelled, let playedOut = await session.generationFinished(turn: turn) else {

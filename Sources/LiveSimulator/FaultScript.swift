@@ -32,6 +32,10 @@ public struct FaultScript: Sendable, Hashable {
     public var oversizedFrameBytes: Int
     /// Stop sending and stop reading at this age, keeping the TCP connection open.
     public var stallAfter: Duration?
+    /// When a function call stays unanswered this long, cancel it (`toolCallCancellation`) and
+    /// send it again with the same id, as users report the service doing after about 12 s
+    /// (protocol-update 2026-12, issue 10 §3). Measured from the call, not the connection.
+    public var resendsPendingCallsAfter: Duration?
 
     /// A script; every fault is off unless given.
     public init(
@@ -39,8 +43,10 @@ public struct FaultScript: Sendable, Hashable {
         dropAfter: Duration? = nil, closeAfter: Duration? = nil, closeCode: UInt16 = 1011,
         closeReason: String = "Internal error encountered.", setupDelay: Duration? = nil,
         withholdsSetupComplete: Bool = false, malformedFrameAfter: Duration? = nil,
-        oversizedFrameAfter: Duration? = nil, oversizedFrameBytes: Int = 17 << 20, stallAfter: Duration? = nil
+        oversizedFrameAfter: Duration? = nil, oversizedFrameBytes: Int = 17 << 20, stallAfter: Duration? = nil,
+        resendsPendingCallsAfter: Duration? = nil
     ) {
+        self.resendsPendingCallsAfter = resendsPendingCallsAfter
         self.goAwayAfter = goAwayAfter
         self.goAwayTimeLeft = goAwayTimeLeft
         self.connectionLifetime = connectionLifetime

@@ -39,29 +39,38 @@ actor LiveSession {
         var playbackStart: ContinuousClock.Instant?
         var audioSent: Duration = .zero
         var textSent = ""
+        /// The answer still to come after this utterance in the same request (extended thinking:
+        /// the filler is spoken first).
+        var followUp: ReplyPlan?
     }
 
     static let echoResampler = Resampler(inputRate: PCM.inputRate, outputRate: PCM.outputRate)
 
     let context: ConnectionContext
-    private let outbox: Outbox
+    let outbox: Outbox
     private let speaker: AsyncStream<(turn: Int, plan: ReplyPlan)>.Continuation
 
     private(set) var phase = Phase.awaitingSetup
     /// True once a stall fault fired: nothing more is sent or read.
     private(set) var isStalled = false
-    private var settings: SessionSettings?
+    private(set) var settings: SessionSettings?
     private var sessionID: Int?
     private var holdsQuota = false
-    private var conversation = ConversationState(modelID: "")
+    var conversation = ConversationState(modelID: "")
     private var detector: EnergyVAD?
     private var manualCapture: [Int16]?
-    private var turn: ModelTurn?
+    var turn: ModelTurn?
     private var queuedTurns: [UserTurn] = []
     private var pendingClientText: [String] = []
-    private var nextTurnID = 1
+    var nextTurnID = 1
     private var nextCallNumber = 1
-    private var cancelledCalls: Set<String> = []
+    var cancelledCalls: Set<String> = []
+    /// NON_BLOCKING calls awaiting their (final) response: id → function name.
+    var asyncCalls: [String: String] = [:]
+    /// Results of non-blocking calls to speak when the model is idle (`WHEN_IDLE`).
+    var idleAnnouncements: [String] = []
+    /// Timers of the ``FaultScript/resendsPendingCallsAfter`` fault, by call id.
+    var resendTimers: [String: Task<Void, Never>] = [:]
 
     init(
         context: ConnectionContext, outbox: Outbox, speaker: AsyncStream<(turn: Int, plan: ReplyPlan)>.Continuation
@@ -175,6 +184,10 @@ actor LiveSession {
     }
 
     private func handle(_ input: RealtimeInput, settings: SessionSettings) {
+        if let reason = refusal(of: input, settings: settings) {
+            close(reason)
+            return
+        }
         let explicitActivity = input.activityStart != nil || input.activityEnd != nil
         if explicitActivity && settings.detectsActivityAutomatically {
             close(.explicitActivityWithAutomaticDetection)
@@ -233,6 +246,10 @@ actor LiveSession {
                 return
             }
             if cancelledCalls.contains(id) { continue }
+            if asyncCalls[id] != nil {
+                answerAsync(answer, id: id)
+                continue
+            }
             guard var current = turn, let index = current.pendingCalls.firstIndex(where: { $0.id == id }) else {
                 context.logger.notice("function response for an unknown call", metadata: ["id": "\(id)"])
                 close(.invalidArgument)
@@ -298,30 +315,57 @@ actor LiveSession {
             let calls = ToolCallTrigger.calls(in: text, functions: settings.functions)
             if !calls.isEmpty {
                 var functionCalls: [FunctionCall] = []
+                var asyncNames: [String] = []
                 for call in calls {
                     let callID = "function-call-\(nextCallNumber)"
                     nextCallNumber += 1
                     functionCalls.append(FunctionCall(id: callID, name: call.name, args: call.args))
-                    turn?.pendingCalls.append((callID, call.name))
+                    if settings.nonBlockingFunctions.contains(call.name) {
+                        asyncCalls[callID] = call.name
+                        asyncNames.append(call.name)
+                    } else {
+                        turn?.pendingCalls.append((callID, call.name))
+                    }
                 }
                 outbox.send(ServerMessage(toolCall: ToolCall(functionCalls: functionCalls)))
                 sendNotResumable()
+                scheduleResend(functionCalls)
+                // A BLOCKING call makes the model wait; NON_BLOCKING ones let it talk on.
+                if turn?.pendingCalls.isEmpty == false { return }
+                let names = asyncNames.joined(separator: " and ")
+                dispatch(plan(reply: "Working on \(names) (turn \(number))", echo: nil), turn: id)
                 return
             }
         }
+        if settings.model.multiUtteranceRequests {
+            let (answer, echo) = Self.reply(to: userTurn, number: number)
+            turn?.followUp = plan(reply: answer, echo: echo).afterPause(context.configuration.pacing.thinkingPause)
+            dispatch(plan(reply: "Let me think about that (turn \(number))", echo: nil), turn: id)
+            return
+        }
+        if let translation = settings.translation {
+            dispatch(translationPlan(of: userTurn, into: translation, number: number), turn: id)
+            return
+        }
+        let (reply, echo) = Self.reply(to: userTurn, number: number)
+        dispatch(plan(reply: reply, echo: echo), turn: id)
+    }
+
+    /// The reply text to a user turn, and the audio to echo.
+    static func reply(to userTurn: UserTurn, number: Int) -> (text: String, echo: [Int16]?) {
         switch userTurn {
         case .text(let text):
-            dispatch(plan(reply: "You said: \(text) (turn \(number))", echo: nil), turn: id)
+            return ("You said: \(text) (turn \(number))", nil)
         case .audio(let samples) where samples.count < EnergyVAD.frameSamples:
-            dispatch(plan(reply: "I heard nothing (turn \(number))", echo: nil), turn: id)
+            return ("I heard nothing (turn \(number))", nil)
         case .audio(let samples):
             let seconds = String(format: "%.1f", Double(samples.count) / Double(PCM.inputRate))
-            dispatch(plan(reply: "You spoke for \(seconds) seconds (turn \(number))", echo: samples), turn: id)
+            return ("You spoke for \(seconds) seconds (turn \(number))", samples)
         }
     }
 
     /// The reply plan: text parts for TEXT, else the echo of `echo` or the synthesized voice.
-    private func plan(reply text: String, echo: [Int16]?) -> ReplyPlan {
+    func plan(reply text: String, echo: [Int16]?) -> ReplyPlan {
         guard let settings else { return ReplyPlan(steps: [], text: text, audioDuration: .zero) }
         if settings.respondsWithText { return .written(text: text) }
         let chunk = context.configuration.pacing.chunkDuration
@@ -336,7 +380,7 @@ actor LiveSession {
             chunkDuration: chunk)
     }
 
-    private func dispatch(_ plan: ReplyPlan, turn id: Int) {
+    func dispatch(_ plan: ReplyPlan, turn id: Int) {
         guard turn?.id == id else { return }
         turn?.replyText = plan.text
         turn?.replyDuration = plan.audioDuration
@@ -344,7 +388,7 @@ actor LiveSession {
     }
 
     /// Ends the model turn in progress with `interrupted`, cancelling pending calls first.
-    private func interrupt() {
+    func interrupt() {
         guard let current = turn else { return }
         if !current.pendingCalls.isEmpty {
             let ids = current.pendingCalls.map(\.id)
@@ -352,11 +396,13 @@ actor LiveSession {
             outbox.send(ServerMessage(toolCallCancellation: ToolCallCancellation(ids: ids)))
         }
         outbox.send(ServerMessage(serverContent: ServerContent(interrupted: true)))
-        finish(current)
+        finish(current, interrupted: true)
     }
 
-    /// Sends turnComplete with usage, remembers what was played, and offers a new handle.
-    private func finish(_ current: ModelTurn) {
+    /// Sends turnComplete with usage (and, for a model that speaks several utterances per
+    /// request, `IN_PROGRESS` while an answer follows, else `IDLE`), remembers what was played,
+    /// and offers a new handle once the request is over.
+    func finish(_ current: ModelTurn, interrupted: Bool = false) {
         let respondsWithText = settings?.respondsWithText == true
         let responseTokens =
             respondsWithText ? TokenCount.text(current.textSent) : TokenCount.audio(seconds: current.audioSent.seconds)
@@ -374,13 +420,25 @@ actor LiveSession {
             responseTokensDetails: [
                 ModalityTokenCount(modality: respondsWithText ? .text : .audio, tokenCount: responseTokens)
             ])
-        outbox.send(ServerMessage(serverContent: ServerContent(turnComplete: true), usageMetadata: usage))
+        let continues = current.followUp != nil && !interrupted
+        var status: InteractionStatus?
+        if settings?.model.multiUtteranceRequests == true { status = continues ? .inProgress : .idle }
+        outbox.send(
+            ServerMessage(
+                serverContent: ServerContent(turnComplete: true, interactionStatus: status), usageMetadata: usage))
         let played = playedFraction(current)
         if !current.replyText.isEmpty {
             let words = ReplyPlan.fragments(of: current.replyText)
             let kept = words.prefix(Int((Double(words.count) * played).rounded())).joined()
             conversation.entries.append(
                 .init(role: "model", text: kept, audioSeconds: current.replyDuration.seconds * played))
+        }
+        if continues, let followUp = current.followUp {
+            let next = nextTurnID
+            nextTurnID += 1
+            turn = ModelTurn(id: next, promptTokens: conversation.contextTokens)
+            dispatch(followUp, turn: next)
+            return
         }
         turn = nil
         sendResumable()
@@ -413,6 +471,8 @@ actor LiveSession {
         case .transcript(let text):
             current.textSent += text
             outbox.send(ServerMessage(serverContent: ServerContent(outputTranscription: Transcription(text: text))))
+        case .pause:
+            break
         }
         turn = current
         return true
@@ -433,12 +493,17 @@ actor LiveSession {
     func completeTurn(_ id: Int) {
         guard phase == .active, !isStalled, let current = turn, current.id == id else { return }
         finish(current)
-        if !queuedTurns.isEmpty { start(queuedTurns.removeFirst()) }
+        guard turn == nil else { return }
+        if !idleAnnouncements.isEmpty {
+            announce(idleAnnouncements.removeFirst())
+        } else if !queuedTurns.isEmpty {
+            start(queuedTurns.removeFirst())
+        }
     }
 
     // MARK: Resumption
 
-    private func sendResumable() {
+    func sendResumable() {
         guard phase == .active, settings?.resumable == true, let sessionID else { return }
         let handle = context.store.issueHandle(session: sessionID, conversation: conversation)
         outbox.send(
@@ -446,7 +511,7 @@ actor LiveSession {
     }
 
     /// proto3 JSON omits `resumable: false` and an empty handle, so this is `{}` on the wire.
-    private func sendNotResumable() {
+    func sendNotResumable() {
         guard settings?.resumable == true else { return }
         outbox.send(ServerMessage(sessionResumptionUpdate: SessionResumptionUpdate(newHandle: nil, resumable: nil)))
     }
@@ -501,6 +566,8 @@ actor LiveSession {
         if holdsQuota { context.ledger.releaseSession() }
         holdsQuota = false
         sessionID = nil
+        for timer in resendTimers.values { timer.cancel() }
+        resendTimers = [:]
         speaker.finish()
         outbox.finish()
     }

@@ -12,6 +12,8 @@ struct ReplyPlan: Sendable {
         case text(String)
         /// `outputTranscription` fragment.
         case transcript(String)
+        /// Silence before the next frame: the model thinking between two utterances of one request.
+        case pause(Duration)
     }
 
     /// The frames, in order.
@@ -20,6 +22,11 @@ struct ReplyPlan: Sendable {
     var text: String
     /// The reply's audio length (zero for text).
     var audioDuration: Duration
+
+    /// This plan after a pause of `duration`.
+    func afterPause(_ duration: Duration) -> ReplyPlan {
+        ReplyPlan(steps: [.pause(duration)] + steps, text: text, audioDuration: audioDuration)
+    }
 
     /// A spoken reply: `samples` at 24 kHz cut into `chunkDuration` pieces; with `transcribes`,
     /// word `i` of `text` goes out just before the chunk holding `wordStarts[i]` (spread evenly

@@ -3,7 +3,9 @@ import Foundation
 /// A request target the simulator answers (protocol reference §1.1), parsed from `path?query`.
 ///
 /// Live paths are accepted with one or two leading slashes, as the SDKs dial them:
-/// `/ws/google.ai.generativelanguage.{v1,v1beta,v1alpha}.GenerativeService.BidiGenerateContent`,
+/// `/ws/google.ai.generativelanguage.{v1beta,v1alpha}.GenerativeService.BidiGenerateContent` (not
+/// v1: "The Gemini API only serves the Live WebSocket on v1beta", google-genai 3.6.1
+/// `tests/live_api/conftest.py`; a v1 Live path is answered 404 like any unknown path),
 /// `…v1alpha.GenerativeService.BidiGenerateContentConstrained` (ephemeral tokens; v1alpha only) and
 /// `/ws/google.cloud.aiplatform.{v1,v1beta1}.LlmBidiService/BidiGenerateContent`. The model
 /// metadata endpoint is `/{v1,v1beta,v1alpha}/models/{model}`, and `/{version}/models` lists them.
@@ -12,7 +14,10 @@ enum ServedPath: Sendable, Hashable {
     case model(apiVersion: String, modelID: String)
     case modelList(apiVersion: String)
 
+    /// REST versions of the model metadata endpoint.
     static let geminiVersions: Set<String> = ["v1", "v1beta", "v1alpha"]
+    /// Versions the Gemini API serves Live on.
+    static let geminiLiveVersions: Set<String> = ["v1beta", "v1alpha"]
     static let vertexVersions: Set<String> = ["v1", "v1beta1"]
 
     /// The served path for `target`, or nil (answered with 404).
@@ -80,7 +85,7 @@ struct LivePath: Sendable, Hashable {
         if body.hasPrefix(geminiPrefix) {
             let rest = body.dropFirst(geminiPrefix.count)
             let parts = rest.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 3, ServedPath.geminiVersions.contains(parts[0]), parts[1] == "GenerativeService"
+            guard parts.count == 3, ServedPath.geminiLiveVersions.contains(parts[0]), parts[1] == "GenerativeService"
             else { return nil }
             switch parts[2] {
             case "BidiGenerateContent": break

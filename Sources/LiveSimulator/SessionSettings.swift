@@ -24,4 +24,9 @@ struct SessionSettings: Sendable {
     var resumeHandle: String?
     /// The prebuilt voice, if named.
     var voiceName: String?
+    /// The target of a translation session (gemini-3.5-live-translate-preview).
+    var translation: TranslationConfig?
+    /// Ids of declared functions the model calls without waiting (`NON_BLOCKING`, explicitly or
+    /// by the model's default).
+    var nonBlockingFunctions: Set<String>
 }

@@ -10,16 +10,25 @@ public struct VoicePacing: Sendable, Hashable {
     public var speedFactor: Double
     /// Hold `turnComplete` until the audio has played out in real time (default true).
     public var waitsForPlayback: Bool
+    /// The extended-thinking model's silence between its filler utterance and its answer
+    /// (default 1.5 s).
+    public var thinkingPause: Duration
 
     /// Pacing; the defaults resemble the service.
-    public init(chunkDuration: Duration = .milliseconds(80), speedFactor: Double = 4, waitsForPlayback: Bool = true) {
+    public init(
+        chunkDuration: Duration = .milliseconds(80), speedFactor: Double = 4, waitsForPlayback: Bool = true,
+        thinkingPause: Duration = .milliseconds(1500)
+    ) {
         self.chunkDuration = chunkDuration
         self.speedFactor = speedFactor
         self.waitsForPlayback = waitsForPlayback
+        self.thinkingPause = thinkingPause
     }
 
-    /// As fast as possible and no playback wait: for tests that only check content.
-    public static let immediate = VoicePacing(speedFactor: .infinity, waitsForPlayback: false)
+    /// As fast as possible and no playback wait: for tests that only check content (the thinking
+    /// pause shrinks to 100 ms, long enough to be seen between two utterances).
+    public static let immediate = VoicePacing(
+        speedFactor: .infinity, waitsForPlayback: false, thinkingPause: .milliseconds(100))
 
     /// The pause between two chunks.
     var interval: Duration {

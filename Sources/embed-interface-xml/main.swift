@@ -1,6 +1,9 @@
+import DBusService
 import Foundation
+import IntrospectionXML
 
-// Writes a Swift file declaring `InterfaceXML.files`: each input file's name and text.
+// Writes a Swift file declaring `InterfaceTables.descriptions`: every interface of the input files as an
+// `InterfaceDescription` value, so the serving target reads no XML at run time (and links no XML parser).
 // Usage: embed-interface-xml OUTPUT.swift FILE.xml...
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -8,25 +11,33 @@ guard let output = arguments.first else {
     FileHandle.standardError.write(Data("usage: embed-interface-xml OUTPUT.swift FILE.xml...\n".utf8))
     exit(2)
 }
-var source = """
-    // Generated from dbus/*.xml by the EmbedInterfaceXML plugin. Do not edit.
-
-    /// The D-Bus interface XML files of `dbus/`, by file name.
-    enum InterfaceXML {
-        static let files: [String: String] = [
-
-    """
+var entries: [String] = []
 for path in arguments.dropFirst() {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
         FileHandle.standardError.write(Data("embed-interface-xml: cannot read \(path)\n".utf8))
         exit(1)
     }
-    var hashes = "#"
-    while text.contains("\"" + hashes) { hashes += "#" }
-    let name = URL(fileURLWithPath: path).lastPathComponent
-    source += "        \"\(name)\": \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes),\n"
+    do {
+        for interface in try InterfaceDescription.parse(xml: text) {
+            entries.append("        \"\(interface.name)\": \(interface.swiftSource),\n")
+        }
+    } catch {
+        FileHandle.standardError.write(Data("\(path): error: \(error)\n".utf8))
+        exit(1)
+    }
 }
-source += "    ]\n}\n"
+let source = """
+    // Generated from dbus/*.xml by the EmbedInterfaceXML plugin. Do not edit.
+
+    import DBusService
+
+    /// The D-Bus interfaces of `dbus/*.xml`, by interface name, as the build read them.
+    enum InterfaceTables {
+        static let descriptions: [String: InterfaceDescription] = [
+    \(entries.joined())    ]
+    }
+
+    """
 do {
     try source.write(toFile: output, atomically: true, encoding: .utf8)
 } catch {

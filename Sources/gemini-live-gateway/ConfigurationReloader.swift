@@ -1,6 +1,5 @@
 import Gateway
 import GatewaySettings
-import LiveProtocol
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -44,6 +43,6 @@ struct ConfigurationReloader: Service, CustomStringConvertible {
         }
         await gateway.updateDefaults(settings.sessionDefaults, maxSessionsPerOwner: settings.maxSessionsPerOwner)
         logger.notice(
-            "reloaded \(file.path): default model \(Setup(model: settings.sessionDefaults.model).modelID), at most \(settings.maxSessionsPerOwner) sessions per owner")
+            "reloaded \(file.path): default model \(gateway.defaultModelID), at most \(settings.maxSessionsPerOwner) sessions per owner")
     }
 }

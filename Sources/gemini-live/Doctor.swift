@@ -1,29 +1,21 @@
 import ArgumentParser
 import DBusService
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `gemini-live doctor`: checks everything a session needs and says how to fix what is missing.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the bus, the gateway, PipeWire, WirePlumber, the key, the endpoint and the model.",
+        abstract: "Check the bus, the gateway, PipeWire, WirePlumber, the endpoint, the key and the model.",
         discussion: """
             Each check prints ok, warning or FAILED, and a fix for anything not ok. The exit status is 1
-            when a check failed. The API key is never printed.
+            when a check failed. The endpoint, key and model checks are the gateway's CheckService: the
+            gateway asks the service with its own key, which never reaches this command.
             """)
 
     @OptionGroup var bus: BusOptions
 
     @Option(help: "The model to look up (default: the gateway's DefaultModel).")
     var model: String?
-
-    @Option(name: .customLong("api-version"), help: "Gemini API version of the model metadata endpoint.")
-    var apiVersion = "v1beta"
-
-    @Option(name: .customLong("key-file"), help: "The key file to check (default: the configuration's, else $XDG_CONFIG_HOME/gemini-live-gateway/api-key).")
-    var keyFile: String?
 
     @Flag(help: "Print a JSON array of checks.")
     var json = false
@@ -32,13 +24,14 @@ struct Doctor: AsyncParsableCommand {
         var checks: [DoctorCheck] = []
         let environment = ProcessInfo.processInfo.environment
         var gateway: GatewayFacts?
+        var gatewayClient: GatewayClient?
         do {
             let client = try await bus.connect()
+            gatewayClient = client
             checks.append(.ok("session bus", bus.address ?? environment["DBUS_SESSION_BUS_ADDRESS"] ?? "reachable"))
             let (check, facts) = await Self.checkGateway(client)
             checks.append(check)
             gateway = facts
-            await client.close()
         } catch {
             checks.append(
                 .failed(
@@ -47,16 +40,14 @@ struct Doctor: AsyncParsableCommand {
         }
         checks.append(await Self.checkPipeWire())
         checks.append(await Self.checkWirePlumber())
-        let key = KeyCheck.run(environment: environment, keyFile: keyFile, backend: gateway?.backend)
-        checks.append(key.check)
-        checks.append(Self.checkEndpoint(gateway))
-        if let gateway {
-            checks.append(
-                await ModelCheck.run(
-                    model: model ?? gateway.defaultModel, backend: gateway.backend, apiVersion: apiVersion, key: key.key))
+        if let gateway, let client = gatewayClient {
+            checks.append(contentsOf: await Self.checkService(client, model: model ?? gateway.defaultModel))
         } else {
-            checks.append(.warning("model", "not checked: the gateway's endpoint is unknown", fix: "Fix the gateway first."))
+            for name in ["endpoint", "API key", "model"] {
+                checks.append(.warning(name, "not checked: the gateway did not answer", fix: "Fix the gateway first."))
+            }
         }
+        await gatewayClient?.close()
         if json {
             try Terminal.printJSON(checks)
         } else {
@@ -136,16 +127,38 @@ struct Doctor: AsyncParsableCommand {
         return .ok("WirePlumber", "the \"default\" metadata object exists")
     }
 
-    static func checkEndpoint(_ gateway: GatewayFacts?) -> DoctorCheck {
-        guard let gateway else {
-            return .warning("endpoint", "unknown: the gateway did not answer", fix: "Fix the gateway first.")
+    /// The endpoint, key and model checks: the gateway's `CheckService` reply as three checks.
+    static func checkService(_ client: GatewayClient, model: String) async -> [DoctorCheck] {
+        let arguments: [DBusValue] = [
+            .dictionary(key: .string, value: .variant, model.isEmpty ? [:] : [.string("model"): .variant(.string(model))])
+        ]
+        let reply: [String: DBusValue]
+        do {
+            reply = GatewayClient.stringKeyed(
+                try await client.callRaw(GatewayClient.managerPath, GatewayClient.managerInterface, "CheckService", arguments)
+                    .first)
+        } catch {
+            let fix = error.name == .unknownMethod
+                ? "This gateway predates CheckService: update and restart it."
+                : "Look at the gateway's log (journalctl --user -u gemini-live-gateway)."
+            let detail = "CheckService failed: \(error.name.rawValue): \(error.message)"
+            return ["endpoint", "API key", "model"].map { DoctorCheck.failed($0, detail, fix: fix) }
         }
-        guard ModelCheck.httpBase(backend: gateway.backend) != nil else {
+        func finding(_ name: String) -> (holds: Bool, detail: String, fix: String?) {
+            (reply[name]?.as(Bool.self) ?? false, reply["\(name)_detail"]?.as(String.self) ?? "(no detail)",
+             reply["\(name)_fix"]?.as(String.self))
+        }
+        func check(_ label: String, _ findings: [String]) -> DoctorCheck {
+            let seen = findings.map(finding)
+            let failing = seen.filter { !$0.holds }
+            guard !failing.isEmpty else { return .ok(label, seen.map(\.detail).joined(separator: "; ")) }
             return .failed(
-                "endpoint", "the gateway reports Backend \"\(gateway.backend)\"",
-                fix: "Set the endpoint in the configuration file ([endpoint] url) or with --endpoint, as ws:// or wss://.")
+                label, failing.map(\.detail).joined(separator: "; "),
+                fix: failing.compactMap(\.fix).first ?? "See docs/troubleshooting.md.")
         }
-        return .ok("endpoint", gateway.backend)
+        var endpoint = check("endpoint", ["reachable"])
+        if let backend = reply["backend"]?.as(String.self) { endpoint.detail = "\(backend): \(endpoint.detail)" }
+        return [endpoint, check("API key", ["key_accepted"]), check("model", ["model_served", "model_known"])]
     }
 }
 

@@ -57,10 +57,20 @@ struct GatewayClient: Sendable {
         return value.unwrappingVariant
     }
 
+    /// Writes one property (`org.freedesktop.DBus.Properties.Set`); a D-Bus error becomes a ``CLIFailure``.
+    func setProperty(_ path: String, _ interface: String, _ name: String, _ value: DBusValue, action: String) async throws {
+        _ = try await call(
+            path, "org.freedesktop.DBus.Properties", "Set", [.string(interface), .string(name), .variant(value)], action: action)
+    }
+
     /// Reads every property of an interface.
     func properties(_ path: String, _ interface: String) async throws(DBusError) -> [String: DBusValue] {
-        let reply = try await callRaw(path, "org.freedesktop.DBus.Properties", "GetAll", [.string(interface)])
-        guard case .dictionary(_, _, let entries)? = reply.first else { return [:] }
+        Self.stringKeyed(try await callRaw(path, "org.freedesktop.DBus.Properties", "GetAll", [.string(interface)]).first)
+    }
+
+    /// The entries of an `a{sv}` value by name, variants unwrapped (empty for any other value).
+    static func stringKeyed(_ value: DBusValue?) -> [String: DBusValue] {
+        guard case .dictionary(_, _, let entries)? = value else { return [:] }
         var result: [String: DBusValue] = [:]
         for (key, value) in entries {
             if case .string(let name) = key { result[name] = value.unwrappingVariant }

@@ -13,8 +13,9 @@ struct GeminiLive: AsyncParsableCommand {
             message on stderr), 2 usage error. Commands that print data take --json for scripts.
             """,
         subcommands: [
-            Sessions.self, Start.self, Say.self, Interrupt.self, Close.self, Watch.self, Doctor.self,
-            Apps.self, Route.self, Unroute.self,
+            Sessions.self, Start.self, Talk.self, Say.self, Interrupt.self, Mute.self, Unmute.self, Close.self, Watch.self,
+            Doctor.self,
+            Apps.self, Route.self, Unroute.self, Endpoint.self,
         ])
 
     /// Parses the command line and runs the chosen command, mapping failures to the exit convention.

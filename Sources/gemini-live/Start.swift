@@ -59,6 +59,18 @@ struct Start: AsyncParsableCommand {
     var idleTimeout: UInt32?
     @Option(name: .customLong("handle-token"), help: "Token for a predictable object path ([A-Za-z0-9_], 1–64).")
     var handleToken: String?
+    @Option(
+        name: .customLong("audio-input"),
+        help: ArgumentHelp(
+            "Where the session hears from: sink (a virtual sink apps play into, the default), default-mic, a node name (pw-cli ls Node) or none.",
+            valueName: "source"))
+    var audioInput: String?
+    @Flag(name: .customLong("play-voice"), help: "Also play the model's voice on the default speakers.")
+    var playVoice = false
+    @Option(
+        name: .customLong("chunk-ms"),
+        help: ArgumentHelp("Milliseconds of input audio per message, 20 … 1000 (default 100).", valueName: "ms"))
+    var chunkMs: UInt32?
     @Flag(help: "Print {\"session\": PATH} as JSON.")
     var json = false
 
@@ -90,6 +102,9 @@ struct Start: AsyncParsableCommand {
         set("detached", .boolean(detached))
         set("idle_timeout", idleTimeout.map(DBusValue.uint32))
         set("handle_token", handleToken.map(DBusValue.string))
+        set("audio_input", audioInput.map(DBusValue.string))
+        if playVoice { set("play_voice", .boolean(true)) }
+        set("audio_chunk_ms", chunkMs.map(DBusValue.uint32))
         return options
     }
 

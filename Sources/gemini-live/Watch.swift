@@ -160,6 +160,16 @@ final class TranscriptRenderer: @unchecked Sendable {
         endLine()
     }
 
+    /// `text` in the renderer's style (plain without colour).
+    func styled(_ text: (TextStyle) -> String) -> String {
+        text(style)
+    }
+
+    /// A line of its own between the transcript's lines (e.g. an error while talking).
+    func note(_ text: String) {
+        line(style.red(text))
+    }
+
     private func label(_ speaker: Speaker, turn: UInt64) -> String {
         switch speaker {
         case .user: style.bold(style.cyan("you")) + style.dim(" [\(turn)] ")

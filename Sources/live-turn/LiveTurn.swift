@@ -26,7 +26,7 @@ struct LiveTurn: AsyncParsableCommand {
     @Option(help: "Model id.")
     var model: String = LiveModel.defaultID
 
-    @Option(name: .customLong("api-version"), help: "API version: v1beta, v1alpha or v1.")
+    @Option(name: .customLong("api-version"), help: "API version: v1beta or v1alpha (the Gemini API does not serve Live on v1; a custom endpoint may use any).")
     var apiVersion: String = "v1beta"
 
     @Option(name: .customLong("ca-file"), help: "An extra CA certificate (PEM) to trust, for a local TLS simulator.")
@@ -94,7 +94,7 @@ struct LiveTurn: AsyncParsableCommand {
     }
 }
 
-/// Prints one model turn as its events arrive.
+/// Prints one model turn (one request, however many utterances it takes) as its events arrive.
 struct TurnPrinter {
     var audio = Data()
 
@@ -120,11 +120,15 @@ struct TurnPrinter {
                     }
                     if content.interrupted == true { print("  [interrupted]") }
                     if content.generationComplete == true { print("  [generation complete]") }
+                    // One request may be several utterances (extended thinking: a filler with
+                    // IN_PROGRESS, then the answer with IDLE); wait for the request's end.
                     if content.turnComplete == true {
                         let usage = message.usageMetadata.map { " tokens: \($0.totalTokenCount ?? 0)" } ?? ""
+                        let status = content.interactionStatus.map { " status: \($0.rawValue)" } ?? ""
+                        let label = content.completesRequest ? "turn complete" : "utterance complete"
                         print(
-                            "  [turn complete] audio: \(String(format: "%.2f", Double(turnAudio) / 48000)) s\(usage)")
-                        return
+                            "  [\(label)] audio: \(String(format: "%.2f", Double(turnAudio) / 48000)) s\(usage)\(status)")
+                        if content.completesRequest { return }
                     }
                 }
                 if let call = message.toolCall { print("  tool call: \(call.functionCalls.map(\.name))") }

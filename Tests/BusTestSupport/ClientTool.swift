@@ -53,6 +53,11 @@ public final class ClientTool: @unchecked Sendable {
         try await ClientTool(arguments, in: bus.directory, environment: environment).finish()
     }
 
+    /// Runs a tool to completion with its output files in `directory` (for tools that need no bus).
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String]? = nil) async throws -> Result {
+        try await ClientTool(arguments, in: directory, environment: environment).finish()
+    }
+
     public var pid: Int32 { process.processIdentifier }
 
     /// Whether the process has not exited yet.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A private PipeWire + WirePlumber (and session bus) started by `scripts/test-desktop.sh` for
 /// one test, with the graph quantum pinned to 256 frames; stopped by its directory (the script
@@ -141,7 +142,7 @@ public func waitUntil(_ what: String, seconds: Double = 10, _ condition: () thro
 
 /// Runs the tools tests use, inside a desktop's environment.
 public enum Tool {
-    /// Starts `tool`; end it with ``stop(_:)``.
+    /// Starts `tool`; end it with ``stop(_:)``, or await its end with ``waitForExit(_:)``.
     public static func start(_ tool: String, _ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
@@ -150,8 +151,30 @@ public enum Tool {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (exited, continuation) = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in continuation.finish() }
+        exits.withLock { $0[ObjectIdentifier(process)] = exited }
+        do {
+            try process.run()
+        } catch {
+            exits.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(process)) }
+            throw error
+        }
         return process
+    }
+
+    /// The end of each process ``start(_:_:environment:)`` started and nobody awaited yet.
+    private static let exits = Mutex<[ObjectIdentifier: AsyncStream<Void>]>([:])
+
+    /// Returns once `process` (started by ``start(_:_:environment:)``) has exited, suspending the task
+    /// instead of blocking a thread of the cooperative pool as `waitUntilExit()` would.
+    public static func waitForExit(_ process: Process) async {
+        let exited = exits.withLock { $0.removeValue(forKey: ObjectIdentifier(process)) }
+        if let exited {
+            for await _ in exited {}
+        } else {
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        }
     }
 
     /// Runs a tool to completion. Its output goes through a file, not a pipe: daemons the tool
@@ -188,6 +211,7 @@ public enum Tool {
         if process.isRunning {
             kill(process.processIdentifier, SIGINT)
         }
+        exits.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(process)) }
         process.waitUntilExit()
     }
 }

@@ -1,5 +1,6 @@
 import BusTestSupport
 import DBusService
+import IntrospectionXML
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import BusTestSupport
 import DBusService
+import IntrospectionXML
 import Synchronization
 
 /// The interface the tests export; written like the project's `dbus/*.xml` (comments, annotations, child nodes).

@@ -81,6 +81,8 @@ struct SettingsParsingTests {
         ("[audio]\njitter_ms = -1\n", "audio.jitter_ms", "0…2000"),
         ("[audio]\njitter_ms = 5000\n", "audio.jitter_ms", "0…2000"),
         ("[audio]\njitter_buffer_ms = 80\n", "audio.jitter_buffer_ms", "known: chunk_ms, jitter_ms"),
+        ("[audio]\necho_cancel = \"maybe\"\n", "audio.echo_cancel", "\"auto\", \"on\" or \"off\""),
+        ("[audio]\necho_cancel = true\n", "audio.echo_cancel", "echo_cancel"),
         ("[endpoint]\nurl = \"https://example.com\"\n", "endpoint.url", "ws://"),
         ("[endpoint]\napi_version = \"v2\"\n", "endpoint.api_version", "v1beta"),
         ("modle = \"x\"\n", "modle", "not a known setting"),
@@ -104,6 +106,14 @@ struct SettingsParsingTests {
         #expect(ends == .init(chunkDuration: .milliseconds(20), jitterTargetDepth: .zero))
         let upper = try GatewaySettings.parse("[audio]\nchunk_ms = 1000\njitter_ms = 2000\n").audio
         #expect(upper == .init(chunkDuration: .seconds(1), jitterTargetDepth: .seconds(2)))
+    }
+
+    @Test("[audio] echo_cancel: auto, on or off (any case); unset is nil")
+    func echoCancel() throws {
+        #expect(try GatewaySettings.parse("[audio]\n").audio.echoCancel == nil)
+        for mode in GatewaySettings.Audio.EchoCancel.allCases {
+            #expect(try GatewaySettings.parse("[audio]\necho_cancel = \"\(mode.rawValue.uppercased())\"\n").audio.echoCancel == mode)
+        }
     }
 
     @Test("the fix of a wrong [audio] type shows the built-in value")
@@ -156,6 +166,41 @@ struct SettingsParsingTests {
     }
 }
 
+@Suite("Configuration file: [live]")
+struct LiveSettingsTests {
+    @Test("the local Live endpoint's settings are read")
+    func read() throws {
+        let settings = try GatewaySettings.parse(
+            """
+            [live]
+            socket = false
+            port = 8765
+            tls_cert = "/c.pem"
+            tls_key = "/k.pem"
+            """)
+        #expect(settings.live == .init(socket: false, port: 8765, tlsCertificate: "/c.pem", tlsKey: "/k.pem"))
+        #expect(try GatewaySettings.parse("").live == .init())
+    }
+
+    @Test("a bad [live] setting names its line, key and fix", arguments: [
+        ("[live]\nport = 70000", "live.port", "0…65535"),
+        ("[live]\nport = \"8765\"", "live.port", "no quotes"),
+        ("[live]\nsocket = 1", "live.socket", "true"),
+        ("[live]\ntls_cert = \"/c.pem\"", "live.tls_cert", "both"),
+        ("[live]\nprot = 1", "live.prot", "port"),
+    ])
+    func bad(text: String, key: String, fixMentions: String) {
+        do {
+            _ = try GatewaySettings.parse(text)
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.key == key, "\(error)")
+            #expect(error.line == 2, "\(error)")
+            #expect("\(error)".contains(fixMentions), "\(error)")
+        }
+    }
+}
+
 @Suite("examples/config.toml")
 struct ExampleConfigurationTests {
     @Test("the shipped example parses and sets what it shows")
@@ -166,6 +211,7 @@ struct ExampleConfigurationTests {
         #expect(settings.model == "gemini-3.8-live")
         #expect(settings.keyFile == "/home/u/.config/gemini-live-gateway/api-key")
         #expect(settings.vad.silenceDurationMs == 500)
-        #expect(settings.audio == .init(chunkDuration: .milliseconds(100), jitterTargetDepth: .milliseconds(60)))
+        #expect(settings.audio == .init(chunkDuration: .milliseconds(100), jitterTargetDepth: .milliseconds(60),
+                                        echoCancel: .auto))
     }
 }

@@ -32,7 +32,7 @@ struct AudioSessionTests {
     }
 
     static func double(_ gateway: GatewayHarness, _ path: String, _ name: String) async throws -> Double {
-        let value = try await gateway.property(path, G.sessionInterface, name).data
+        let value = try await gateway.readProperty(path, G.sessionInterface, name).data
         return (value as? Double) ?? (value as? NSNumber)?.doubleValue ?? -1
     }
 
@@ -50,10 +50,10 @@ struct AudioSessionTests {
         _ gateway: GatewayHarness, _ desktop: TestDesktop, options: [String] = ["1", "detached", "b", "true"]
     ) async throws -> AudioSession {
         let path = try await gateway.startSession(options)
-        let active = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
+        let active = try await eventually { try await gateway.readSessionString(path, "AudioState") == "active" }
         try #require(active, "AudioState never became active: \(gateway.logs.text)")
-        let input = try #require(try await gateway.sessionString(path, "InputNode"))
-        let voice = try #require(try await gateway.sessionString(path, "OutputNode"))
+        let input = try #require(try await gateway.readSessionString(path, "InputNode"))
+        let voice = try #require(try await gateway.readSessionString(path, "OutputNode"))
         // A sink's port is playback_MONO; a capture stream's (default-mic, a named node) input_MONO.
         if !input.isEmpty {
             try await waitUntil("an input port of \(input)") {
@@ -98,9 +98,9 @@ struct AudioSessionTests {
             let recorder = try await Self.record(voice, in: desktop, to: recording)
             defer { Tool.stop(recorder) }
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
-            player.waitUntilExit()
+            await Tool.waitForExit(player)
             let turned = await eventually(timeout: .seconds(30)) {
-                (try? await gateway.property(path, G.sessionInterface, "Turn").data).flatMap(number) == 1
+                (try? await gateway.readProperty(path, G.sessionInterface, "Turn").data).flatMap(number) == 1
             }
             #expect(turned, "\(gateway.logs.text)")
             let received = try await Self.double(gateway, path, "AudioReceivedSeconds")
@@ -140,8 +140,8 @@ struct AudioSessionTests {
             print("round trip: correlation per 125 ms piece: median \(median), lowest \(pieces.first ?? 0)")
             #expect(median > 0.9, "\(pieces)")
             #expect(pieces.filter { $0 > 0.8 }.count * 4 >= pieces.count * 3, "\(pieces)")
-            #expect(try await gateway.property(path, G.sessionInterface, "Underruns").data as? Int == 0)
-            let latency = try await gateway.property(path, G.sessionInterface, "AudioLatency").data as? [String: Any]
+            #expect(try await gateway.readProperty(path, G.sessionInterface, "Underruns").data as? Int == 0)
+            let latency = try await gateway.readProperty(path, G.sessionInterface, "AudioLatency").data as? [String: Any]
             #expect(latency?.keys.contains("uplink_p99_ms") == true, "\(String(describing: latency))")
             #expect(latency?.keys.contains("downlink_p99_ms") == true)
 
@@ -168,7 +168,7 @@ struct AudioSessionTests {
             let recorder = try await Self.record(voice, in: desktop, to: recording)
             defer { Tool.stop(recorder) }
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
-            player.waitUntilExit()
+            await Tool.waitForExit(player)
             let speaking = try await eventually(timeout: .seconds(30)) {
                 try await Self.double(gateway, path, "AudioPlayedSeconds") > 1.0
             }
@@ -198,9 +198,9 @@ struct AudioSessionTests {
     func audioOptions() async throws {
         try await Self.withAudioGateway { desktop, gateway in
             let path = try await gateway.startSession(["3", "detached", "b", "true", "audio_input", "s", "none", "play_voice", "b", "true"])
-            _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
-            #expect(try await gateway.sessionString(path, "InputNode") == "")
-            let voice = try #require(try await gateway.sessionString(path, "OutputNode"))
+            _ = try await eventually { try await gateway.readSessionString(path, "AudioState") == "active" }
+            #expect(try await gateway.readSessionString(path, "InputNode") == "")
+            let voice = try #require(try await gateway.readSessionString(path, "OutputNode"))
             let id = try #require(path.split(separator: "/").last)
             try await waitUntil("the speaker stream") {
                 try desktop.nodes()["gemini-live-\(id)-speaker"]?["media.class"] as? String == "Stream/Output/Audio"
@@ -208,7 +208,7 @@ struct AudioSessionTests {
             let nodes = try desktop.nodes()
             #expect(nodes["gemini-live-\(id)-input"] == nil)
             #expect(nodes[voice]?["media.class"] as? String == "Audio/Source")
-            #expect(try await gateway.property(path, G.sessionInterface, "JitterBufferMs").data as? Int == 60)
+            #expect(try await gateway.readProperty(path, G.sessionInterface, "JitterBufferMs").data as? Int == 60)
             try await gateway.call(path, G.sessionInterface, "Close")
 
             for (options, message) in [
@@ -283,20 +283,20 @@ struct AudioSessionTests {
 
             try desktop.restartPipeWire()
             let recovered = try await eventually(timeout: .seconds(20)) {
-                try await gateway.sessionString(path, "AudioState") == "active"
+                try await gateway.readSessionString(path, "AudioState") == "active"
                     && desktop.nodes()[input] != nil
             }
             #expect(recovered, "\(gateway.logs.text)")
-            #expect(try await gateway.sessionString(path, "State") == "active", "the session itself went on")
-            #expect(try await gateway.sessionString(path, "InputNode") == input)
-            let lastError = try await gateway.sessionString(path, "LastError") ?? ""
+            #expect(try await gateway.readSessionString(path, "State") == "active", "the session itself went on")
+            #expect(try await gateway.readSessionString(path, "InputNode") == input)
+            let lastError = try await gateway.readSessionString(path, "LastError") ?? ""
             #expect(lastError.contains("PipeWire went away") || lastError.contains("PipeWire is not running"), "\(lastError)")
 
             try await desktop.waitForPort("\(input):playback_MONO", inputs: true)
             let (wav, _) = try Self.speech("Still listening after the restart.", in: desktop, name: "after")
             let before = try await Self.double(gateway, path, "AudioSentSeconds")
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, wav])
-            player.waitUntilExit()
+            await Tool.waitForExit(player)
             let streamed = try await eventually { try await Self.double(gateway, path, "AudioSentSeconds") > before + 1 }
             #expect(streamed, "the new input node streams to the service")
 
@@ -314,9 +314,9 @@ struct AudioSessionTests {
             for _ in 1...10 { paths.append(try await gateway.startSession(["1", "detached", "b", "true"])) }
             var names: Set<String> = []
             for path in paths {
-                _ = try await eventually { try await gateway.sessionString(path, "AudioState") == "active" }
-                names.insert(try #require(try await gateway.sessionString(path, "InputNode")))
-                names.insert(try #require(try await gateway.sessionString(path, "OutputNode")))
+                _ = try await eventually { try await gateway.readSessionString(path, "AudioState") == "active" }
+                names.insert(try #require(try await gateway.readSessionString(path, "InputNode")))
+                names.insert(try #require(try await gateway.readSessionString(path, "OutputNode")))
             }
             #expect(names.count == 20)
             try await waitUntil("twenty nodes in the graph") { names.isSubset(of: try desktop.nodes().keys) }
@@ -334,7 +334,7 @@ struct AudioSessionTests {
             let monitor = try await gateway.monitorSignals()
             let (path, input, _) = try await Self.startSession(gateway, desktop).parts
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", input, noise])
-            player.waitUntilExit()
+            await Tool.waitForExit(player)
             let resumed = try await eventually { MonitorLog(monitor.stdout).signals(G.sessionInterface, "Resumed").count == 1 }
             #expect(resumed, "\(gateway.logs.text)")
             let ended = try await eventually(timeout: .seconds(20)) {
@@ -407,7 +407,7 @@ struct AudioSessionTests {
             #expect(try desktop.nodes()[named.input]?["media.class"] as? String == "Stream/Input/Audio")
 
             let player = try desktop.start("/usr/bin/pw-cat", ["--playback", "--target", "other-mic-in", try desktop.tone(seconds: 3)])
-            player.waitUntilExit()
+            await Tool.waitForExit(player)
             let streamed = try await eventually { try await Self.double(gateway, named.path, "AudioSentSeconds") >= 2 }
             #expect(streamed)
             let recorder = gateway.simulator.recorder

@@ -88,7 +88,7 @@ struct BadInputTests {
         }
     }
 
-    @Test("unknown session paths, calls after Close: UnknownObject, NotFound or InvalidState")
+    @Test("unknown session paths are UnknownObject; calls after Close are NotFound saying when and why it closed")
     func closedAndUnknownSessions() async throws {
         try await G.with { gateway in
             let unknown = try await gateway.gdbus("\(G.manager)/session/999", G.sessionInterface, "SendText", "'hi'")
@@ -104,9 +104,12 @@ struct BadInputTests {
             #expect(right.map { acceptable.contains($0.name) } == true, "\(String(describing: right))")
             let gone = await eventually { (try? await gateway.listSessions())?.isEmpty == true }
             #expect(gone)
+            // Within the closed-session log's retention, the path says when and why it closed.
             let later = await #expect(throws: DBusError.self) { try await owner.call(path, "Close") }
-            #expect(later?.name == .unknownObject)
-            #expect(later?.message.contains("No object at \(path)") == true)
+            #expect(later?.name == GatewayError.notFound)
+            #expect(later?.message.contains("The session \(path) was closed at ") == true, "\(String(describing: later))")
+            #expect(later?.message.contains("by its owner \(owner.uniqueName)") == true, "\(String(describing: later))")
+            #expect(later?.message.contains("with Close().") == true, "\(String(describing: later))")
             await owner.close()
         }
     }

@@ -6,8 +6,11 @@ import Synchronization
 import Testing
 
 /// The numbers of docs/performance.md's "Continuity" section, measured and printed, never asserted:
-/// `swift test --filter ContinuityMeasurement`.
-@Suite("Continuity measurement (prints numbers)")
+/// `GEMINI_LIVE_MEASURE=1 swift test --filter ContinuityMeasurement`. Off in the default run: it only
+/// prints, and its 1 ms polling competes for the cores with the suites that assert.
+@Suite(
+    "Continuity measurement (prints numbers)",
+    .enabled(if: ProcessInfo.processInfo.environment["GEMINI_LIVE_MEASURE"] == "1", "set GEMINI_LIVE_MEASURE=1 to measure"))
 struct ContinuityMeasurement {
     typealias G = GatewayHarness
 

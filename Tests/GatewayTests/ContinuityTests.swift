@@ -183,7 +183,7 @@ struct ContinuityTests {
             gateway.simulator.enqueueFaults(FaultScript(goAwayAfter: .milliseconds(1500), goAwayTimeLeft: .seconds(20)))
             let monitor = try await gateway.monitorSignals()
             let path = try await gateway.startSession(
-                ["2", "detached", "b", "true", "tools", "s", #"[{"name": "get_weather", "description": "The weather"}]"#])
+                ["2", "detached", "b", "true", "tools", "s", #"[{"name": "get_weather", "description": "The weather", "behavior": "BLOCKING"}]"#])
             try await gateway.call(path, G.sessionInterface, "SendText", "s", #"call get_weather {"city": "Paris"}"#)
             let asked = await eventually { MonitorLog(monitor.stdout).signals(G.sessionInterface, "ToolCall").count == 1 }
             let warned = await eventually { MonitorLog(monitor.stdout).signals(G.sessionInterface, "GoAway").count == 1 }

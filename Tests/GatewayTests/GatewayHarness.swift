@@ -16,6 +16,8 @@ struct GatewayHarness: Sendable {
     let simulatorAddress: SimulatorAddress
     let logs: LogCapture
     let group: ServiceGroup
+    /// A connection of the test's own, for reads that poll (no process per read).
+    let reader: DBusConnection
 
     static let name = GatewayConfiguration.busName
     static let manager = GatewayConfiguration.managerPath
@@ -42,8 +44,9 @@ struct GatewayHarness: Sendable {
                 let logger = logs.logger(label: "gateway")
                 let gateway = GatewayService(configuration: gatewayConfiguration, logger: logger)
                 let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [gateway], logger: logger))
+                let reader = try await DBusConnection.connect(.init(address: .address(bus.address)))
                 let harness = GatewayHarness(
-                    bus: bus, simulator: simulator, simulatorAddress: address, logs: logs, group: group)
+                    bus: bus, simulator: simulator, simulatorAddress: address, logs: logs, group: group, reader: reader)
                 return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { tasks in
                     tasks.addTask { try await group.run() }
                     do {
@@ -51,10 +54,12 @@ struct GatewayHarness: Sendable {
                         let result = try await body(harness)
                         await group.triggerGracefulShutdown()
                         try await tasks.waitForAll()
+                        await reader.close()
                         return result
                     } catch {
                         await group.triggerGracefulShutdown()
                         try? await tasks.waitForAll()
+                        await reader.close()
                         throw error
                     }
                 }
@@ -67,11 +72,13 @@ struct GatewayHarness: Sendable {
         await group.triggerGracefulShutdown()
     }
 
-    /// Waits until the gateway owns its name.
+    /// Waits until the gateway owns its name (asked in process: `NameHasOwner`).
     func waitForGateway() async throws {
         let owned = await eventually {
-            let result = try? await bus.busctl("status", Self.name)
-            return result?.status == 0
+            let reply = try? await reader.call(
+                destination: "org.freedesktop.DBus", path: try DBusObjectPath("/org/freedesktop/DBus"),
+                interface: "org.freedesktop.DBus", member: "NameHasOwner", arguments: [.string(Self.name)])
+            return reply?.first == .boolean(true)
         }
         guard owned else { throw TestBusError("the gateway did not take \(Self.name)\n\(logs.text)") }
     }
@@ -108,6 +115,27 @@ struct GatewayHarness: Sendable {
             throw TestBusError("get-property \(name): unexpected output \(result.stdout)")
         }
         return (type, data)
+    }
+
+    /// A property read in process (`org.freedesktop.DBus.Properties.Get` on ``reader``), in the shape
+    /// `busctl --json=short get-property` prints it: for polling while real-time audio plays, where a
+    /// `busctl` process per read would compete with PipeWire for the cores.
+    func readProperty(_ path: String, _ interface: String, _ name: String) async throws -> (type: String, data: Any) {
+        let reply: [DBusValue]
+        do {
+            reply = try await reader.call(
+                destination: Self.name, path: try DBusObjectPath(path), interface: "org.freedesktop.DBus.Properties",
+                member: "Get", arguments: [.string(interface), .string(name)])
+        } catch {
+            throw TestBusError("Get \(name) failed: \(error.name.rawValue): \(error.message)")
+        }
+        guard let value = reply.first?.unwrappingVariant else { throw TestBusError("Get \(name) returned nothing") }
+        return (value.type.signature, value.busctlJSON)
+    }
+
+    /// A session property's value as a string, read in process (for `s` properties).
+    func readSessionString(_ path: String, _ name: String) async throws -> String? {
+        try await readProperty(path, Self.sessionInterface, name).data as? String
     }
 
     /// A session property's value as a string (for `s` properties).
@@ -195,5 +223,32 @@ struct GDBusError: Equatable {
         guard let colon = rest.range(of: ": ") else { return nil }
         name = String(rest[..<colon.lowerBound])
         message = String(rest[colon.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension DBusValue {
+    /// The value as `busctl --json=short` prints it, decoded by `JSONSerialization`: numbers as
+    /// `NSNumber`, variants as `{"type": …, "data": …}`, string-keyed dictionaries as objects, arrays
+    /// and structs as arrays.
+    var busctlJSON: Any {
+        switch self {
+        case .byte(let v): NSNumber(value: v)
+        case .boolean(let v): v
+        case .int16(let v): NSNumber(value: v)
+        case .uint16(let v): NSNumber(value: v)
+        case .int32(let v): NSNumber(value: v)
+        case .uint32(let v): NSNumber(value: v)
+        case .int64(let v): NSNumber(value: v)
+        case .uint64(let v): NSNumber(value: v)
+        case .double(let v): NSNumber(value: v)
+        case .string(let v): v
+        case .objectPath(let v): v.rawValue
+        case .signature(let v): v.text
+        case .variant(let inner): ["type": inner.type.signature, "data": inner.busctlJSON] as [String: Any]
+        case .array(_, let values): values.map(\.busctlJSON)
+        case .structure(let fields): fields.map(\.busctlJSON)
+        case .dictionary(_, _, let entries):
+            Dictionary(uniqueKeysWithValues: entries.map { key, value in ("\(key.busctlJSON)", value.busctlJSON) })
+        }
     }
 }

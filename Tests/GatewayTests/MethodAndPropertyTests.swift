@@ -11,7 +11,7 @@ struct MethodAndPropertyTests {
     typealias G = GatewayHarness
 
     static let tools =
-        #"[{"name": "get_weather", "description": "The weather in a city", "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]"#
+        #"[{"name": "get_weather", "description": "The weather in a city", "behavior": "BLOCKING", "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]"#
 
     @Test("StartSession with many options, ListSessions, SendText, SendToolResponse, Close; all properties")
     func everyMethodAndProperty() async throws {

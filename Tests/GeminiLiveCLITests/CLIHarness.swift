@@ -1,3 +1,4 @@
+import AudioNodes
 import BusTestSupport
 import DBusService
 import Foundation
@@ -15,17 +16,21 @@ struct CLIHarness: Sendable {
     let simulatorAddress: SimulatorAddress
 
     /// Runs `body` with a gateway serving on a fresh bus; shuts it down and stops the bus afterwards.
-    static func with<T: Sendable>(_ body: (CLIHarness) async throws -> T) async throws -> T {
+    /// With `desktop` the gateway has audio on that desktop's PipeWire and the simulator answers
+    /// speech in real time with its echo voice; without, it runs without audio and answers at once.
+    static func with<T: Sendable>(desktop: TestDesktop? = nil, _ body: (CLIHarness) async throws -> T) async throws -> T {
         let logger = Logger(label: "cli-tests", factory: { _ in SwiftLogNoOpLogHandler() })
-        let simulator = LiveSimulator(configuration: SimulatorConfiguration(pacing: .immediate), logger: logger)
+        let simulatorConfiguration =
+            desktop == nil ? SimulatorConfiguration(pacing: .immediate) : SimulatorConfiguration(voice: .echo)
+        let simulator = LiveSimulator(configuration: simulatorConfiguration, logger: logger)
         return try await TestBus.with { bus in
             try await simulator.withRunning { address in
                 let endpoint = LiveEndpoint(baseURL: address.baseURL, credential: .none)
-                let gateway = GatewayService(
-                    configuration: GatewayConfiguration(
-                        client: LiveClientConfiguration(endpoint: endpoint), backend: "simulator \(address.baseURL)",
-                        busAddress: .address(bus.address)),
-                    logger: logger)
+                var configuration = GatewayConfiguration(
+                    client: LiveClientConfiguration(endpoint: endpoint), backend: "simulator \(address.baseURL)",
+                    busAddress: .address(bus.address))
+                if let desktop { configuration.audio = AudioConfiguration(pipeWire: .init(remote: desktop.socket)) }
+                let gateway = GatewayService(configuration: configuration, logger: logger)
                 let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [gateway], logger: logger))
                 let harness = CLIHarness(bus: bus, simulatorAddress: address)
                 return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { tasks in

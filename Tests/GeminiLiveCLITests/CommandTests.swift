@@ -61,7 +61,8 @@ struct CommandTests {
             #expect(started.status == 0, "\(started.stderr)")
             let path = try #require(jsonLines(started.stdout).first?["session"] as? String)
             let watcher = try await cli.watch("--session", path)
-            _ = try await cli.run("say", "--session", path, #"call get_weather {"city": "Paris"}"#)
+            // The turn waits for the tool's answer, so say must not wait for its end.
+            _ = try await cli.run("say", "--no-wait", "--session", path, #"call get_weather {"city": "Paris"}"#)
             // The model waits for the tool's answer, so the turn stays open: stop the watcher once it showed the call.
             let shown = await eventually { watcher.stdout.contains("Paris") }
             let result = await watcher.stop()
@@ -123,7 +124,7 @@ struct CommandTests {
         }
     }
 
-    @Test("doctor checks the gateway, the endpoint and the model over the simulator's metadata endpoint")
+    @Test("doctor shows the gateway's CheckService: the endpoint, the key and the model over the simulator's metadata endpoint")
     func doctor() async throws {
         try await CLIHarness.with { cli in
             let result = try await cli.run("doctor", "--json")
@@ -145,12 +146,11 @@ struct CommandTests {
             #expect((model["detail"] as? String)?.contains("404") == true)
             #expect((model["fix"] as? String)?.contains("gemini-3.8-live") == true)
 
-            let keyFile = cli.bus.directory.appendingPathComponent("api-key")
-            try "secret-key-value".write(to: keyFile, atomically: true, encoding: .utf8)
-            chmod(keyFile.path, 0o644)
-            let loose = try await cli.run("doctor", "--key-file", keyFile.path)
-            #expect(loose.stdout.contains("chmod 600"), "\(loose.stdout)")
-            #expect(!loose.stdout.contains("secret-key-value") && !loose.stderr.contains("secret-key-value"))
+            // The key check is the gateway's (CheckService): the CLI reads no key file and takes no key option.
+            let key = try #require(checks.first { $0["name"] as? String == "API key" })
+            #expect((key["detail"] as? String)?.contains("needs no key") == true, "\(key)")
+            let keyFile = try await cli.run("doctor", "--key-file", "/nonexistent")
+            #expect(keyFile.status != 0 && keyFile.stderr.contains("--key-file"), "no --key-file option: \(keyFile.stderr)")
         }
     }
 }

@@ -59,7 +59,7 @@ struct ExamplesTests {
                 bus: cli.bus, environment: cli.environment)
             #expect(await eventually { responder.stderr.contains("listening") }, "\(responder.stderr)")
             let watcher = try await cli.watch("--session", path, "--json", "--turns", "1")
-            _ = try await cli.run("say", "--session", path, #"call get_weather {"city": "Paris"}"#)
+            _ = try await cli.run("say", "--no-wait", "--session", path, #"call get_weather {"city": "Paris"}"#)
             let answered = try #require(await withTimeout(.seconds(30)) { await responder.finish() }, "no answer")
             #expect(answered.status == 0, "\(answered.stderr)")
             #expect(answered.stdout.contains("get_weather"), "\(answered.stdout)")

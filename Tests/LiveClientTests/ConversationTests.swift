@@ -101,7 +101,7 @@ struct ConversationTests {
             configuration.functions = [
                 FunctionDeclaration(
                     name: "get_weather", description: "Weather for a city",
-                    parameters: ["type": "OBJECT", "properties": ["city": ["type": "STRING"]]])
+                    parameters: ["type": "OBJECT", "properties": ["city": ["type": "STRING"]]], behavior: .blocking)
             ]
             let outcome = try await LiveClient.withConnection(
                 setup: ClientFixtures.setup(configuration), configuration: ClientFixtures.client(address),

@@ -59,7 +59,11 @@ import Testing
         let message = try ServerMessage.decode(Data(frame.utf8))
         #expect(message.serverContent?.turnComplete == true)
         #expect(message.serverContent?.modelTurn == Content(role: "model", parts: [Part(text: "hi")]))
-        #expect(try ServerMessage.decode(Data(#"{"somethingNew": {"x": 1}}"#.utf8)).isEmpty)
+        #expect(message.unrecognizedFields == ["futureTopLevel"])
+        // A frame of only new members is kept and names them: nothing is dropped unseen.
+        let newOnly = try ServerMessage.decode(Data(#"{"somethingNew": {"x": 1}}"#.utf8))
+        #expect(!newOnly.isEmpty)
+        #expect(newOnly.unrecognizedFields == ["somethingNew"])
     }
 
     @Test func unknownEnumValuesAreKept() throws {

@@ -71,7 +71,7 @@ struct ConversationTests {
         #expect(result.messages.audio.isEmpty)
     }
 
-    @Test("snake_case keys, URL-safe base64 and deprecated mediaChunks are accepted")
+    @Test("snake_case keys and URL-safe base64 are accepted")
     func pythonStyleFrames() async throws {
         let simulator = Fixtures.simulator()
         let samples: [Int16] = [-1, 0x3EFF, -257, 0x7FBF]
@@ -85,7 +85,6 @@ struct ConversationTests {
                     #"{"setup": {"model": "models/gemini-3.8-live", "generation_config": {"response_modalities": ["AUDIO"], "speech_config": {"voice_config": {"prebuilt_voice_config": {"voice_name": "Kore"}}}}, "realtime_input_config": {"automatic_activity_detection": {"disabled": false, "silence_duration_ms": 100}, "activity_handling": "START_OF_ACTIVITY_INTERRUPTS"}, "session_resumption": {}}}"#
                 )
                 try await probe.send(#"{"realtime_input": {"audio": {"data": "\#(urlSafe)", "mime_type": "audio/pcm;rate=16000"}}}"#)
-                try await probe.send(#"{"realtime_input": {"mediaChunks": [{"data": "\#(urlSafe)", "mime_type": "audio/pcm;rate=16000"}]}}"#)
                 try await probe.send(#"{"client_content": {"turns": [{"parts": [{"text": "Hi"}], "role": "user"}], "turn_complete": true}}"#)
                 try await probe.wait { $0.contains { $0.isTurnComplete } }
             }
@@ -220,7 +219,7 @@ struct ConversationTests {
     }
 
     static let weatherTool =
-        #""tools": [{"functionDeclarations": [{"name": "get_weather", "description": "weather", "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]}], "sessionResumption": {}, "outputAudioTranscription": {}"#
+        #""tools": [{"functionDeclarations": [{"name": "get_weather", "description": "weather", "behavior": "BLOCKING", "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]}], "sessionResumption": {}, "outputAudioTranscription": {}"#
 
     @Test("a scripted tool call, not resumable while pending, continued by the tool response")
     func toolCall() async throws {

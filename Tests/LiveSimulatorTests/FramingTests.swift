@@ -27,7 +27,7 @@ struct FramingTests {
         arguments: [
             "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
             "//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
-            "/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent",
+            "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent",
             "//ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained",
         ])
     func geminiPaths(path: String) async throws {
@@ -59,6 +59,8 @@ struct FramingTests {
         "unknown paths and the Constrained method off v1alpha are not upgraded",
         arguments: [
             "/ws/google.ai.generativelanguage.v2.GenerativeService.BidiGenerateContent",
+            // The Gemini API serves Live on v1beta and v1alpha, not v1 (google-genai 3.6.1 tests).
+            "/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent",
             "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContentConstrained",
             "/ws/BidiGenerateContent",
         ])

@@ -151,6 +151,48 @@ let validationCases: [ValidationCase] = [
     ValidationCase(
         name: "a binary frame is parsed like a text frame", frames: [.binary(#"{"model": "x"}"#)], code: 1007,
         reason: #"Invalid JSON payload received. Unknown name "model": Cannot find field."#),
+    // Issue 10: the newest models' rules (docs/protocol-notes.md).
+    ValidationCase(
+        name: "extended thinking without a thinking level",
+        frames: [.text(#"{"setup": {"model": "models/gemini-3.8-live-extended-thinking"}}"#)], code: 1007,
+        reason: "Request contains an invalid argument."),
+    ValidationCase(
+        name: "extended thinking with thinkingLevel minimal",
+        frames: [
+            .text(#"{"setup": {"model": "models/gemini-3.8-live-extended-thinking", "generationConfig": {"thinkingConfig": {"thinkingLevel": "minimal"}}}}"#)
+        ], code: 1007, reason: "Request contains an invalid argument."),
+    ValidationCase(
+        name: "realtimeInput.mediaChunks",
+        frames: [
+            .text(liveSetup),
+            .text(#"{"realtimeInput": {"mediaChunks": [{"mimeType": "audio/pcm;rate=16000", "data": "AAA="}]}}"#),
+        ], code: 1007, reason: "realtime_input.media_chunks is deprecated. Use audio, video, or text instead."),
+    ValidationCase(
+        name: "code execution on gemini-3.8-live",
+        frames: [.text(#"{"setup": {"model": "models/gemini-3.8-live", "tools": [{"codeExecution": {}}]}}"#)], code: 1008,
+        reason: "Operation is not implemented, or supported, or enabled."),
+    ValidationCase(
+        name: "the translation model without a target language",
+        frames: [.text(#"{"setup": {"model": "models/gemini-3.5-live-translate-preview"}}"#)], code: 1007,
+        reason: "Request contains an invalid argument."),
+    ValidationCase(
+        name: "the translation model with a system instruction",
+        frames: [
+            .text(#"{"setup": {"model": "models/gemini-3.5-live-translate-preview", "generationConfig": {"translationConfig": {"targetLanguageCode": "de"}}, "systemInstruction": {"parts": [{"text": "be brief"}]}}}"#)
+        ], code: 1007, reason: "Request contains an invalid argument."),
+    ValidationCase(
+        name: "text sent to the translation model",
+        frames: [
+            .text(#"{"setup": {"model": "models/gemini-3.5-live-translate-preview", "generationConfig": {"translationConfig": {"targetLanguageCode": "de"}}}}"#),
+            .text(#"{"realtimeInput": {"text": "hello"}}"#),
+        ], code: 1007, reason: "Request contains an invalid argument."),
+    ValidationCase(
+        name: "multiSpeakerVoiceConfig is not a Live field",
+        frames: [
+            .text(#"{"setup": {"model": "models/gemini-3.8-live", "generationConfig": {"speechConfig": {"multiSpeakerVoiceConfig": {}}}}}"#)
+        ], code: 1007,
+        // Cut at 123 bytes, as every close reason is.
+        reason: #"Invalid JSON payload received. Unknown name "multiSpeakerVoiceConfig" at 'setup.generation_config.speech_config': Cannot fi"#),
 ]
 
 @Suite("Validation closes")

@@ -31,6 +31,13 @@ import Testing
 
     static let phases: [Machine.Phase] = [.idle, .userTurn, .responding, .dropping]
 
+    static let blocking: @Sendable (String) -> Bool = { _ in true }
+    static let nonBlocking: @Sendable (String) -> Bool = { _ in false }
+
+    static func answer(_ id: String, _ name: String = "f") -> FunctionResponse {
+        FunctionResponse(id: id, name: name, response: .object(["ok": .bool(true)]))
+    }
+
     static func emitted(_ actions: [Machine.Action]) -> [SessionEvent] {
         actions.compactMap { if case .emit(let event) = $0 { event } else { nil } }
     }
@@ -111,7 +118,8 @@ import Testing
         var m = Self.machine(in: phase)
         let actions = m.turnComplete(reason: "")
         #expect(actions == [
-            .finishVoiceTurn, .emit(.turnComplete(turn: 0, reason: "")), .emit(.propertiesChanged(["Turn", "Usage"])),
+            .finishVoiceTurn, .emit(.utteranceComplete(turn: 0, utterance: 0, requestComplete: true)),
+            .emit(.turnComplete(turn: 0, reason: "")), .emit(.propertiesChanged(["Turn", "Usage"])),
         ])
         #expect(m.turn == 1 && m.phase == .idle)
         #expect(Self.emitted(m.content(Self.text("next"))) == [.text(turn: 1, sequence: 0, text: "next")])
@@ -119,7 +127,8 @@ import Testing
 
     @Test(arguments: phases) func toolCallsArePendingBesideAnyPhase(_ phase: Machine.Phase) {
         var m = Self.machine(in: phase)
-        let events = Self.emitted(m.toolCalls([FunctionCall(id: "c1", name: "lookup", args: .object(["q": .string("x")]))]))
+        let events = Self.emitted(
+            m.toolCalls([FunctionCall(id: "c1", name: "lookup", args: .object(["q": .string("x")]))], blocking: Self.blocking))
         #expect(events == [.toolCall(id: "c1", name: "lookup", arguments: "{\"q\":\"x\"}")])
         #expect(m.phase == phase)
         #expect(m.pendingCall("c1")?.name == "lookup")
@@ -127,7 +136,7 @@ import Testing
 
     @Test(arguments: phases) func resumedCancelsPendingCallsAndForgetsTheReply(_ phase: Machine.Phase) {
         var m = Self.machine(in: phase)
-        _ = m.toolCalls([FunctionCall(id: "b", name: "f"), FunctionCall(id: "a", name: "g")])
+        _ = m.toolCalls([FunctionCall(id: "b", name: "f"), FunctionCall(id: "a", name: "g")], blocking: Self.blocking)
         #expect(Self.emitted(m.resumed()) == [.toolCallCancellation(ids: ["a", "b"])])
         #expect(m.phase == .idle && m.pendingCalls.isEmpty)
         #expect(m.resumed().isEmpty, "nothing left to cancel")
@@ -165,23 +174,23 @@ import Testing
 
     @Test func aToolResponseDoesNotEndTheDropping() {
         var m = Self.machine(in: .dropping)
-        _ = m.toolCalls([FunctionCall(id: "c", name: "f")])
-        m.answered("c", willContinue: false)
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        _ = m.answered(Self.answer("c"), willContinue: false)
         #expect(m.phase == .dropping && m.pendingCalls.isEmpty)
     }
 
     @Test func aCallThatWillContinueStaysPending() {
         var m = Machine()
-        _ = m.toolCalls([FunctionCall(id: "c", name: "f")])
-        m.answered("c", willContinue: true)
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        _ = m.answered(Self.answer("c"), willContinue: true)
         #expect(m.pendingCall("c") != nil)
-        m.answered("c", willContinue: false)
+        _ = m.answered(Self.answer("c"), willContinue: false)
         #expect(m.pendingCall("c") == nil && m.phase == .userTurn)
     }
 
     @Test func cancelledCallsAreReportedOnce() {
         var m = Machine()
-        _ = m.toolCalls([FunctionCall(id: "c", name: "f")])
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.nonBlocking)
         #expect(Self.emitted(m.toolCallsCancelled(["c"])) == [.toolCallCancellation(ids: ["c"])])
         #expect(m.toolCallsCancelled([]).isEmpty)
         #expect(m.pendingCalls.isEmpty)
@@ -200,11 +209,98 @@ import Testing
         var m = Machine()
         m.userText()
         _ = m.content(Self.text("Checking that now…"))
-        #expect(m.turnComplete(reason: "", requestComplete: false) == [.finishVoiceTurn])
+        #expect(
+            m.turnComplete(reason: "", requestComplete: false)
+                == [.finishVoiceTurn, .emit(.utteranceComplete(turn: 0, utterance: 0, requestComplete: false))])
         #expect(m.turn == 0)
         #expect(Self.emitted(m.content(Self.text("It is 20 °C."))) == [.text(turn: 0, sequence: 1, text: "It is 20 °C.")])
-        #expect(Self.emitted(m.turnComplete(reason: "")).first == .turnComplete(turn: 0, reason: ""))
-        #expect(m.turn == 1)
+        #expect(
+            Self.emitted(m.turnComplete(reason: "", requestComplete: true)).prefix(2) == [
+                .utteranceComplete(turn: 0, utterance: 1, requestComplete: true), .turnComplete(turn: 0, reason: ""),
+            ])
+        #expect(m.turn == 1 && m.utterance == 0)
+    }
+
+    @Test(arguments: [(nil, true), ("IDLE", true), ("REQUIRES_ACTION", true), ("IN_PROGRESS", false), ("in_progress", false)])
+    func interactionStatusDecidesTheEndOfARequest(_ status: String?, _ complete: Bool) {
+        let content = ServerContent(turnComplete: true, interactionStatus: status.map(InteractionStatus.init(rawValue:)))
+        #expect(content.completesRequest == complete)
+    }
+
+    @Test func realtimeInputIsHeldWhileABlockingCallIsPendingAndSentAfterTheAnswer() {
+        var m = Machine()
+        let chunk = ClientMessage.realtimeInput(.audio(.pcm(Data(count: 640), sampleRate: 16_000)))
+        #expect(m.realtimeInput(chunk, samples: 320, kept: true) == .send)
+        _ = m.toolCalls([FunctionCall(id: "c", name: "lookup")], blocking: Self.blocking)
+        #expect(m.gatesRealtimeInput && m.blockingCallIDs == ["c"])
+        #expect(m.realtimeInput(chunk, samples: 320, kept: true) == .held)
+        let end = ClientMessage.realtimeInput(RealtimeInput(audioStreamEnd: true))
+        #expect(m.realtimeInput(end, samples: 0, kept: false) == .held)
+        #expect(m.held.heldSamples == 320)
+        let actions = m.answered(Self.answer("c", "lookup"), willContinue: false)
+        #expect(actions == [
+            .sendHeld(HeldInput.Entry(message: chunk, kept: true)), .sendHeld(HeldInput.Entry(message: end, kept: false)),
+        ])
+        #expect(!m.gatesRealtimeInput && m.held.heldSamples == 0)
+        #expect(m.realtimeInput(chunk, samples: 320, kept: true) == .send)
+    }
+
+    @Test func heldAudioIsBoundedAndTheRestCounted() {
+        var m = Machine()
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        let second = ClientMessage.realtimeInput(.audio(.pcm(Data(count: 32_000), sampleRate: 16_000)))
+        for _ in 0..<5 { #expect(m.realtimeInput(second, samples: 16_000, kept: true) == .held) }
+        #expect(m.realtimeInput(second, samples: 16_000, kept: true) == .dropped)
+        #expect(m.held.droppedSamples == 16_000 && m.held.heldSamples == HeldInput.capacitySamples)
+        let control = ClientMessage.realtimeInput(RealtimeInput(activityEnd: EmptyObject()))
+        #expect(m.realtimeInput(control, samples: 0, kept: false) == .held, "control messages are always held")
+    }
+
+    @Test func nonBlockingCallsDoNotGateInput() {
+        var m = Machine()
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.nonBlocking)
+        #expect(!m.gatesRealtimeInput)
+        #expect(m.realtimeInput(.realtimeInput(RealtimeInput(audioStreamEnd: true)), samples: 0, kept: false) == .send)
+    }
+
+    @Test func theGateOpensWhenTheServiceCancelsTheCallOrTheSessionMoves() {
+        var m = Machine()
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        let end = ClientMessage.realtimeInput(RealtimeInput(audioStreamEnd: true))
+        _ = m.realtimeInput(end, samples: 0, kept: false)
+        #expect(m.toolCallsCancelled(["c"]).last == .sendHeld(HeldInput.Entry(message: end, kept: false)))
+        _ = m.toolCalls([FunctionCall(id: "d", name: "f")], blocking: Self.blocking)
+        _ = m.realtimeInput(end, samples: 0, kept: false)
+        #expect(m.resumed().last == .sendHeld(HeldInput.Entry(message: end, kept: false)))
+    }
+
+    @Test func aCallSentAgainAfterItWasAnsweredGetsTheSameAnswerNotASecondSignal() {
+        var m = Machine()
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        let answer = Self.answer("c")
+        _ = m.answered(answer, willContinue: false)
+        // The service cancelled it after ~12 s and sent it again with the same id.
+        _ = m.toolCallsCancelled(["c"])
+        #expect(m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking) == [.resendAnswer(answer)])
+        #expect(m.pendingCalls.isEmpty && m.repeatedCalls == 1)
+    }
+
+    @Test func aCallSentAgainWhilePendingIsNotForwardedTwice() {
+        var m = Machine()
+        _ = m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)
+        #expect(m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking) == [.ignoredRepeatedCall(id: "c")])
+        // After a cancellation it is pending anew and is forwarded.
+        _ = m.toolCallsCancelled(["c"])
+        #expect(Self.emitted(m.toolCalls([FunctionCall(id: "c", name: "f")], blocking: Self.blocking)).count == 1)
+    }
+
+    @Test func answersKeptAreBounded() {
+        var m = Machine()
+        for i in 0..<(Machine.answersKept + 1) {
+            _ = m.toolCalls([FunctionCall(id: "c\(i)", name: "f")], blocking: Self.nonBlocking)
+            _ = m.answered(Self.answer("c\(i)"), willContinue: false)
+        }
+        #expect(Self.emitted(m.toolCalls([FunctionCall(id: "c0", name: "f")], blocking: Self.nonBlocking)).count == 1)
     }
 
     @Test func mimeTypesOfAnyCaseAreVoice() {

@@ -15,9 +15,16 @@ Checks (each assertion prints one PASS/FAIL line):
           audioStreamEnd; the input transcription, and the model's audio, which the
           simulator's echo voice makes the utterance resampled to 24 kHz (length x1.5,
           correlated with the input)
-  tool    a declared function is called with the arguments the prompt names (the simulator's
-          rule: `call <name> {json}` in the user's text), answered with a toolResponse, and the
-          turn completes
+  tool    a declared BLOCKING function is called with the arguments the prompt names (the
+          simulator's rule: `call <name> {json}` in the user's text), answered with a
+          toolResponse, and the turn completes
+  thinking  gemini-3.8-live-extended-thinking with thinkingLevel LOW: one receive() (the SDK ends
+          it at IDLE, `_is_interaction_complete`) carries two utterances, turnComplete with
+          IN_PROGRESS after the filler and with IDLE after the answer
+  translate gemini-3.5-live-translate-preview with translationConfig (target "de"): a spoken
+          utterance comes back in the echo voice with a transcript naming the target language
+  async   a NON_BLOCKING function: the model speaks while the call is pending; the response with
+          scheduling WHEN_IDLE is spoken as a new utterance
   resume  a session-resumption handle arrives; a second connection resumes with it and the
           conversation continues
   errors  a retired model, a wrong API key and an unknown resumption handle are refused with
@@ -50,6 +57,8 @@ except ImportError as error:  # pragma: no cover - environment problem
     sys.exit(f"sdk_turns: cannot import google-genai ({error}); run scripts/interop-venv.sh")
 
 MODEL = "gemini-3.8-live"
+EXTENDED_THINKING_MODEL = "gemini-3.8-live-extended-thinking"
+TRANSLATE_MODEL = "gemini-3.5-live-translate-preview"
 RETIRED_MODEL = "gemini-2.0-flash-live-001"
 IN_RATE = 16_000
 OUT_RATE = 24_000
@@ -190,6 +199,7 @@ class Turn:
     tool_calls: list[types.FunctionCall] = field(default_factory=list)
     resumption: list[types.LiveServerSessionResumptionUpdate] = field(default_factory=list)
     turn_complete: bool = False
+    interaction_statuses: list[str] = field(default_factory=list)
 
     def add(self, message: types.LiveServerMessage) -> None:
         content = message.server_content
@@ -228,6 +238,8 @@ class Turn:
         if content.turn_complete:
             self.events.append("turnComplete")
             self.turn_complete = True
+            if content.interaction_status is not None:
+                self.interaction_statuses.append(str(content.interaction_status.value))
 
     @property
     def samples(self) -> array.array:
@@ -357,6 +369,8 @@ async def check_tool_call(target: Target, report: Report) -> None:
     declaration = types.FunctionDeclaration(
         name="get_weather",
         description="Returns the current weather for a city.",
+        # gemini-3.8-live calls undeclared behaviours NON_BLOCKING; this check is the blocking one.
+        behavior=types.Behavior.BLOCKING,
         parameters=types.Schema(
             type=types.Type.OBJECT,
             properties={"city": types.Schema(type=types.Type.STRING, description="City name")},
@@ -389,6 +403,92 @@ async def check_tool_call(target: Target, report: Report) -> None:
     report.check("tool.turn_complete_after_response", after.turn_complete, " → ".join(_squash(after.events)))
     report.check("tool.model_answer", bool(after.audio) or bool(after.output_transcript),
                  f"{len(after.audio)} audio bytes, transcript {after.output_transcript[:60]!r}")
+
+
+async def check_extended_thinking(target: Target, report: Report) -> None:
+    config = types.LiveConnectConfig(
+        response_modalities=[types.Modality.AUDIO],
+        output_audio_transcription=types.AudioTranscriptionConfig(),
+        thinking_config=types.ThinkingConfig(thinking_level=types.ThinkingLevel.LOW),
+    )
+    turn = Turn()
+    async with asyncio.timeout(target.timeout):
+        async with target.client().aio.live.connect(model=EXTENDED_THINKING_MODEL, config=config) as session:
+            await session.send_client_content(
+                turns=types.Content(role="user", parts=[types.Part(text="Find me a flight")]), turn_complete=True)
+            # One receive(): the SDK itself must not stop at the first turnComplete (IN_PROGRESS).
+            async for message in session.receive():
+                turn.add(message)
+    completes = turn.events.count("turnComplete")
+    report.check("thinking.two_utterances_one_receive", completes == 2, " → ".join(_squash(turn.events)))
+    report.check("thinking.interaction_status", turn.interaction_statuses == ["IN_PROGRESS", "IDLE"],
+                 ", ".join(turn.interaction_statuses) or "none")
+    report.check("thinking.filler_then_answer",
+                 turn.output_transcript.startswith("Let me think") and "Find me a flight" in turn.output_transcript,
+                 repr(turn.output_transcript[:100]))
+
+
+async def check_translation(target: Target, report: Report) -> None:
+    config = types.LiveConnectConfig(
+        response_modalities=[types.Modality.AUDIO],
+        output_audio_transcription=types.AudioTranscriptionConfig(),
+        translation_config=types.TranslationConfig(target_language_code="de", echo_target_language=False),
+    )
+    utterance = voiced_tone(1.0)
+    silence = array.array("h", bytes(2 * IN_RATE))
+    turn = Turn()
+    async with asyncio.timeout(target.timeout):
+        async with target.client().aio.live.connect(model=TRANSLATE_MODEL, config=config) as session:
+            receiver = asyncio.create_task(receive_turn(session, turn))
+            try:
+                chunk = IN_RATE * CHUNK_MS // 1000
+                for source in (utterance, silence):
+                    for i in range(0, len(source), chunk):
+                        piece = source[i:i + chunk]
+                        if sys.byteorder == "big":
+                            piece = array.array("h", piece)
+                            piece.byteswap()
+                        await session.send_realtime_input(
+                            audio=types.Blob(data=piece.tobytes(), mime_type=f"audio/pcm;rate={IN_RATE}"))
+                        await asyncio.sleep(CHUNK_MS / 1000 / 4)
+                await session.send_realtime_input(audio_stream_end=True)
+                await receiver
+            finally:
+                receiver.cancel()
+    report.check("translate.transcript_names_target", turn.output_transcript.startswith("[de] translation"),
+                 repr(turn.output_transcript[:80]))
+    check_model_audio(report, "translate", turn)
+
+
+async def check_non_blocking(target: Target, report: Report) -> None:
+    declaration = types.FunctionDeclaration(
+        name="get_weather", description="Returns the current weather for a city.",
+        behavior=types.Behavior.NON_BLOCKING,
+        parameters=types.Schema(type=types.Type.OBJECT,
+                                properties={"city": types.Schema(type=types.Type.STRING)}),
+    )
+    config = types.LiveConnectConfig(
+        response_modalities=[types.Modality.AUDIO],
+        output_audio_transcription=types.AudioTranscriptionConfig(),
+        tools=[types.Tool(function_declarations=[declaration])],
+    )
+    async with asyncio.timeout(target.timeout):
+        async with target.client().aio.live.connect(model=target.model, config=config) as session:
+            await session.send_client_content(
+                turns=types.Content(role="user", parts=[types.Part(text=TOOL_PROMPT)]), turn_complete=True)
+            pending = await receive_turn(session, Turn())
+            report.check("async.call", bool(pending.tool_calls), " → ".join(_squash(pending.events)))
+            report.check("async.speaks_while_pending", pending.output_transcript.startswith("Working on get_weather"),
+                         repr(pending.output_transcript[:80]))
+            if not pending.tool_calls:
+                return
+            await session.send_tool_response(function_responses=[
+                types.FunctionResponse(id=c.id, name=c.name, response={"temperature_c": 21},
+                                       scheduling=types.FunctionResponseScheduling.WHEN_IDLE)
+                for c in pending.tool_calls])
+            result = await receive_turn(session, Turn())
+    report.check("async.result_spoken_when_idle", "get_weather returned" in result.output_transcript,
+                 repr(result.output_transcript[:80]))
 
 
 async def check_resumption(target: Target, report: Report) -> None:
@@ -504,7 +604,7 @@ def _squash(events: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- driver
 
-CHECKS = ("text", "audio", "tool", "resume", "errors")
+CHECKS = ("text", "audio", "tool", "thinking", "translate", "async", "resume", "errors")
 
 
 def parse_args() -> argparse.Namespace:
@@ -548,6 +648,9 @@ async def main() -> int:
         "text": lambda: check_text_turn(target, report),
         "audio": lambda: check_audio_turn(target, report),
         "tool": lambda: check_tool_call(target, report),
+        "thinking": lambda: check_extended_thinking(target, report),
+        "translate": lambda: check_translation(target, report),
+        "async": lambda: check_non_blocking(target, report),
         "resume": lambda: check_resumption(target, report),
         "errors": lambda: check_errors(target, report),
     }

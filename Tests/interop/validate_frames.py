@@ -19,7 +19,9 @@ Each frame is checked twice:
    - systemInstruction is a Content object, never a bare string;
    - enum values are exact members (the SDK's enums accept unknown values and any case);
    - bytes fields use the standard base64 alphabet (+ and /, padded);
-   - realtimeInput carries exactly one field; every function response has an id.
+   - realtimeInput carries exactly one field, never the deprecated mediaChunks (the service
+     closes 1007 on it although the SDK still sends it for ``media=``); every function response
+     has an id.
 
 Usage:
     validate_frames.py FRAMES.jsonl
@@ -211,6 +213,9 @@ def wire_rules(frame: Frame, value: dict) -> None:
                            f"{{\"parts\": [{{\"text\": …}}]}}, not {type(instruction).__name__}")
 
     realtime = value.get("realtimeInput")
+    if isinstance(realtime, dict) and "mediaChunks" in realtime:
+        frame.fail("realtimeInput.mediaChunks: the service closes 1007 \"realtime_input.media_chunks is deprecated. "
+                   "Use audio, video, or text instead.\"; send realtimeInput.audio or .video")
     if isinstance(realtime, dict) and len(realtime) != 1:
         frame.fail(f"realtimeInput must carry exactly one field, found {sorted(realtime)}")
 

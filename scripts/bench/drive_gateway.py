@@ -233,6 +233,9 @@ def main() -> int:
     parser.add_argument("--chunk-ms", type=int, default=100)
     parser.add_argument("--jitter-ms", type=int, default=None)
     parser.add_argument("--wav", required=True)
+    parser.add_argument("--audio-input", default=None,
+                        help="a capture node every session records (audio_input); then no player per session")
+    parser.add_argument("--play-voice", action="store_true", help="play_voice: the voice also on the default speakers")
     parser.add_argument("--record-dir", required=True, help="where pw-record writes each voice")
     parser.add_argument("--gateway-pid", type=int, required=True)
     parser.add_argument("--pipewire-pid", type=int, default=0)
@@ -263,12 +266,16 @@ def main() -> int:
                    "audio_chunk_ms": dbus.UInt32(args.chunk_ms)}
         if args.jitter_ms is not None:
             options["jitter_buffer_ms"] = dbus.UInt32(args.jitter_ms)
+        if args.audio_input:
+            options["audio_input"] = dbus.String(args.audio_input)
+        if args.play_voice:
+            options["play_voice"] = dbus.Boolean(True)
         for _ in range(args.sessions):
             path = manager.StartSession(dbus.Dictionary(options, signature="sv"), timeout=60)
             sessions.append(Session(bus, str(path)))
         result["start_sessions_s"] = time.monotonic() - t0
         for s in sessions:
-            wait_for(lambda s=s: str(s.get("AudioState")) == "active" and str(s.get("InputNode")), 20,
+            wait_for(lambda s=s: str(s.get("AudioState")) == "active" and (args.audio_input or str(s.get("InputNode"))), 20,
                      f"the audio nodes of session {s.id}")
         log(f"{len(sessions)} session(s) open in {result['start_sessions_s']:.2f} s, nodes ready")
 
@@ -281,6 +288,8 @@ def main() -> int:
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         started = time.monotonic()
         for i, s in enumerate(sessions):
+            if args.audio_input:
+                break   # every session captures the test microphone, which the caller feeds
             delay = started + i * args.stagger / max(1, args.sessions) - time.monotonic()
             if delay > 0:
                 time.sleep(delay)

@@ -73,7 +73,41 @@ def summarize_gateway(g: dict) -> dict:
     if out["rss_mb"] is not None and out["rss_idle_mb"] is not None:
         out["rss_per_session_mb"] = (out["rss_mb"] - out["rss_idle_mb"]) / n
     out.update(memory_parts(g.get("memory_idle_kib", {}).get("gateway", {}), g.get("memory_kib", {}).get("gateway", {}), n))
+    threads = g.get("gateway_threads_cpu_percent", {})
+    if threads:
+        out["cpu_by_thread_group"] = thread_groups(threads, n)
+        out["network_path_cpu_per_session"] = out["cpu_by_thread_group"]["per_session"]["network_path"]
     return out
+
+
+# The gateway's threads by role, from their names (/proc/PID/task/*/comm, 15 characters): PipeWire's
+# realtime data thread(s), the pw_thread_loop (PipeWireLoop.Configuration.threadName), swift-nio's
+# event loops, the Swift cooperative pool (Dispatch's root queues on Linux: "com.apple.root.default-qos"
+# and its overcommit sibling, cut to "oot.default-qos", "-qos.overcommit"), and the rest (the main
+# thread and threads named after the process, e.g. the D-Bus queue's).
+THREAD_GROUPS = (
+    ("pipewire_data", lambda name: name.startswith("data-loop")),
+    ("pipewire_loop", lambda name: name.startswith("gemini-live-pw")),
+    ("nio_event_loops", lambda name: name.startswith("NIO-ELT") or name.startswith("NIO-SGLTN")),
+    ("swift_pool", lambda name: "qos" in name),
+)
+
+
+def thread_groups(threads: dict, n: int) -> dict:
+    """CPU by thread role, % of one core in total and per session; the network path is the event
+    loops, the pool and the rest (everything that is not PipeWire's)."""
+    groups = {name: 0.0 for name, _ in THREAD_GROUPS}
+    groups["other"] = 0.0
+    for thread, value in threads.items():
+        for name, matches in THREAD_GROUPS:
+            if matches(thread):
+                groups[name] += value
+                break
+        else:
+            groups["other"] += value
+    groups["network_path"] = groups["nio_event_loops"] + groups["swift_pool"] + groups["other"]
+    groups["pipewire_side"] = groups["pipewire_data"] + groups["pipewire_loop"]
+    return {"total": groups, "per_session": {k: v / n for k, v in groups.items()}}
 
 
 def memory_parts(idle: dict, loaded: dict, n: int) -> dict:
@@ -106,13 +140,43 @@ def summarize_genai(p: dict) -> dict:
     return out
 
 
+def matrix(directory: str) -> int:
+    """The summary of a --matrix run: one line per results-*.json in `directory`."""
+    import glob
+    rows = []
+    for path in sorted(glob.glob(f"{directory}/results-*.json")):
+        with open(path) as f:
+            r = json.load(f)
+        meta, g, p = r["meta"], r["gateway"], r.get("genai") or {}
+        groups = (g.get("cpu_by_thread_group") or {}).get("per_session", {})
+        rows.append((meta.get("chunk_ms"), meta.get("peer_kind") or "none", meta.get("sessions"), g.get("cpu_per_session"),
+                     groups.get("network_path"), groups.get("pipewire_side"), p.get("cpu_per_session"), r.get("ratio"),
+                     g.get("rss_idle_mb"), g.get("rss_per_session_mb"), g.get("uplink_p99_ms"), g.get("downlink_p99_ms"),
+                     g.get("underruns")))
+    header = ("chunk ms", "peer", "N", "gw %/s", "net %/s", "pw %/s", "peer %/s", "ratio", "RSS idle", "RSS/s MB",
+              "up p99", "down p99", "underruns")
+    lines = ["  ".join(f"{h:>9}" for h in header)]
+    for row in rows:
+        lines.append("  ".join(f"{fmt(v, 3) if isinstance(v, float) else str(v):>9}" for v in row))
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    with open(f"{directory}/matrix.txt", "w") as f:
+        f.write(text)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--gateway")
     parser.add_argument("--genai")
-    parser.add_argument("--meta", required=True)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--meta")
+    parser.add_argument("--out")
+    parser.add_argument("--matrix", help="summarize every results-*.json of this directory")
     args = parser.parse_args()
+    if args.matrix:
+        return matrix(args.matrix)
+    if not (args.gateway and args.meta and args.out):
+        parser.error("--gateway, --meta and --out are required (or --matrix DIR)")
     with open(args.meta) as f:
         meta = json.load(f)
     with open(args.gateway) as f:
@@ -176,8 +240,16 @@ def main() -> int:
     lines += [f"{a:<{width}}  {b:<{width1}}  {c}" for a, b, c in rows]
     threads = sorted(graw.get("gateway_threads_cpu_percent", {}).items(), key=lambda kv: -kv[1])
     if threads:
-        lines += ["", "gateway CPU by thread, % of one core: "
-                  + ", ".join(f"{name} {value:.2f}" for name, value in threads if value > 0) ]
+        groups = g["cpu_by_thread_group"]
+        lines += ["", "gateway CPU by thread role, % of one core (total / per session): "
+                  + ", ".join(f"{name} {groups['total'][name]:.2f} / {groups['per_session'][name]:.3f}"
+                              for name in ("pipewire_data", "pipewire_loop", "nio_event_loops", "swift_pool", "other",
+                                           "network_path")),
+                  "gateway CPU by thread, % of one core: "
+                  + ", ".join(f"{name} {value:.2f}" for name, value in threads if value > 0)]
+        if p and p.get("cpu_per_session") and g.get("network_path_cpu_per_session"):
+            lines += [f"network path alone: python-genai / gateway = "
+                      f"{p['cpu_per_session'] / g['network_path_cpu_per_session']:.1f}x"]
     if graw.get("player_errors"):
         lines += ["", "player errors: " + "; ".join(graw["player_errors"])]
     text = "\n".join(lines) + "\n"

@@ -91,3 +91,20 @@ void pwshim_object_destroy(struct pwshim_object *object);
 /// For an object whose global was removed: frees it once PipeWire has confirmed the removal,
 /// without asking the server to destroy an id it already dropped.
 void pwshim_object_release(struct pwshim_object *object);
+
+// ---------------------------------------------------------------- modules (Module.c)
+
+/// A PipeWire module loaded into this process's context (pw_context_load_module), with a
+/// listener that notices when the module destroys itself (for example when the connection it
+/// uses is lost). Create and free it under the loop lock.
+struct pwshim_module;
+
+/// Loads the module `name` with the SPA-JSON `args` into `context`. Returns NULL (errno set)
+/// when PipeWire refuses it.
+struct pwshim_module *pwshim_module_load(struct pw_context *context, const char *name, const char *args);
+
+/// Whether the module still exists (false once it destroyed itself).
+int pwshim_module_alive(const struct pwshim_module *module);
+
+/// Destroys the module if it still exists (its nodes leave the graph) and frees the handle.
+void pwshim_module_unload(struct pwshim_module *module);

@@ -1,3 +1,4 @@
+import DBusService
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,0 +1,1 @@
+../../../../Sources/AudioNodes/SampleRing.swift

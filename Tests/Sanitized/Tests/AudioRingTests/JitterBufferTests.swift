@@ -1,0 +1,1 @@
+../../../AudioNodesTests/JitterBufferTests.swift

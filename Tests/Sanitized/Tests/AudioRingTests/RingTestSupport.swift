@@ -1,0 +1,1 @@
+../../../AudioNodesTests/RingTestSupport.swift

@@ -81,7 +81,9 @@ extension LiveSession {
             let old = previous == nil ? nil : connection
             connection = new
             if relay == nil { new.setVoiceSink(voice) }
+            let gated = conversation.gatesRealtimeInput
             await perform(conversation.resumed(), receivedAt: .now)
+            await inputGateFollows(wasGated: gated)
             followConversation()
             let resent = await resend(on: new, logger: logger)
             if let old { await old.close(code: 1000, reason: "session moved to a new connection") }

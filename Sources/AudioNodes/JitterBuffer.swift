@@ -24,6 +24,7 @@ final class JitterBuffer: @unchecked Sendable {
     private let playedFrames = Atomic<Int>(0)
     private let underrunCount = Atomic<Int>(0)
     private let droppedFrames = Atomic<Int>(0)
+    private let overflowedFrames = Atomic<Int>(0)
     private let lastConsumedNanos = Atomic<Int>(0)
     private let turnFinished = Atomic<Bool>(true)
     // Consumer only.
@@ -47,6 +48,10 @@ final class JitterBuffer: @unchecked Sendable {
     var underruns: Int { underrunCount.load(ordering: .relaxed) }
     /// Samples dropped without playing: flushed, overflowed, or stale while nobody consumed.
     var dropped: Int { droppedFrames.load(ordering: .relaxed) }
+    /// Samples dropped because audio was pushed into a full ring (part of ``dropped``).
+    var overflowed: Int { overflowedFrames.load(ordering: .relaxed) }
+    /// Samples the ring can take now without dropping any.
+    var free: Int { ring.capacity - ring.count }
 
     // MARK: Producer
 
@@ -56,12 +61,15 @@ final class JitterBuffer: @unchecked Sendable {
         producer.withLock { _ in
             turnFinished.store(false, ordering: .releasing)
             let room = ring.capacity - count
+            var overflow = 0
             if ring.count > room {
-                droppedFrames.add(ring.discard(keepingNewest: max(0, room)), ordering: .relaxed)
+                overflow += ring.discard(keepingNewest: max(0, room))
             }
             let skipped = max(0, count - ring.capacity)
             _ = ring.write(bytes: base + 2 * skipped, sampleCount: count - skipped)
-            droppedFrames.add(skipped, ordering: .relaxed)
+            overflow += skipped
+            droppedFrames.add(overflow, ordering: .relaxed)
+            overflowedFrames.add(overflow, ordering: .relaxed)
             if now - lastConsumedNanos.load(ordering: .relaxed) > idleNanos {
                 droppedFrames.add(ring.discard(keepingNewest: targetSamples), ordering: .relaxed)
             }

@@ -30,7 +30,9 @@ public final class VirtualMicrophone: @unchecked Sendable {
         public var sampleRate: Int
         /// How much audio to queue before playing starts (and again after an underrun).
         public var targetDepth: Duration
-        /// The most audio the buffer holds; older audio is dropped to make room.
+        /// The most audio the buffer holds. The session's connection stops reading while it is
+        /// full (``freeSamples``), so a burst from the service waits in TCP; audio pushed into a
+        /// full buffer drops the oldest (counted in ``framesOverflowed``).
         public var capacity: Duration
         /// With no process callback for this long, nobody records: keep only the target depth.
         public var idleAfter: Duration
@@ -50,11 +52,12 @@ public final class VirtualMicrophone: @unchecked Sendable {
         /// (`target.object`); nil for the default speakers.
         public var target: String?
 
-        /// The defaults: 24 kHz, a 60 ms target, a 30 s buffer, idle after 250 ms, a microphone.
+        /// The defaults: 24 kHz, a 60 ms target, a 3 s buffer (rounded up to a power of two
+        /// samples: 5.5 s), idle after 250 ms, a microphone.
         public init(
             sampleRate: Int = 24_000,
             targetDepth: Duration = .milliseconds(60),
-            capacity: Duration = .seconds(30),
+            capacity: Duration = .seconds(3),
             idleAfter: Duration = .milliseconds(250),
             mediaClass: String = "Audio/Source",
             nodeLatency: String = "1024/48000",
@@ -133,6 +136,12 @@ public final class VirtualMicrophone: @unchecked Sendable {
     public var underruns: Int { jitter.underruns }
     /// Frames dropped without playing: flushed, overflowed, or stale while nobody recorded.
     public var framesDropped: Int { jitter.dropped }
+    /// Frames dropped because audio was pushed into a full buffer (part of ``framesDropped``).
+    public var framesOverflowed: Int { jitter.overflowed }
+    /// The most samples the buffer holds.
+    public var capacitySamples: Int { jitter.capacity }
+    /// Samples the buffer can take now without dropping any.
+    public var freeSamples: Int { jitter.free }
     /// Audio queued now, in milliseconds.
     public var bufferedMilliseconds: Int { jitter.count * 1000 / configuration.sampleRate }
     /// The largest sample magnitude (0…32768) played since the previous call, which resets it:

@@ -4,13 +4,25 @@ import Logging
 import PipeWireShim
 import Synchronization
 
+/// Takes the sink's chunks on a thread of its own instead of ``VirtualSink/events``: the sink
+/// tells it on PipeWire's loop thread that chunks wait, and it reads them with
+/// ``VirtualSink/takeChunk(into:partial:)`` on its own thread (one hop, no stream in between).
+public protocol AudioChunkConsumer: AnyObject, Sendable {
+    /// Called on PipeWire's loop thread when whole chunks wait in the ring, or (`partial`) when
+    /// the input went quiet and the rest should go too. Hand over to the consumer's own thread;
+    /// do not block.
+    func chunksReady(partial: Bool)
+}
+
 /// The virtual sink `gemini-live-<id>-input` (`Audio/Sink`): apps play into it, and the session
 /// reads what they play as S16LE mono at 16 kHz (PipeWire's adapter converts any format).
 ///
 /// Data path: PipeWire's realtime thread copies each buffer into a preallocated ``SampleRing``
 /// and, when a chunk boundary is crossed, signals an event source on the loop thread (an eventfd
-/// write: no allocation, no lock). The loop thread cuts whole chunks and yields them on
-/// ``events``: one wake-up per chunk, none per sample or per quantum.
+/// write: no allocation, no lock). The loop thread tells the ``AudioChunkConsumer`` (the session's
+/// uplink pump, which reads the chunk on its own thread with ``takeChunk(into:partial:)``) or,
+/// without one, cuts whole chunks and yields them on ``events``: one wake-up per chunk, none per
+/// sample or per quantum.
 public final class VirtualSink: @unchecked Sendable {
     /// How the sink captures and chunks.
     public struct Configuration: Sendable {
@@ -71,6 +83,8 @@ public final class VirtualSink: @unchecked Sendable {
     // Written by the realtime thread.
     private let capturedFrames = Atomic<Int>(0)
     private let overrunFrames = Atomic<Int>(0)
+    /// Events ``events`` could not buffer (its consumer fell 256 behind).
+    private let droppedEvents = Atomic<Int>(0)
     private let lastSoundNanos = Atomic<Int>(0)
     private let largestCallbackFrames = Atomic<Int>(0)
     /// The largest sample magnitude since ``takePeak()`` last ran.
@@ -80,6 +94,8 @@ public final class VirtualSink: @unchecked Sendable {
 
     /// The stream the realtime callback uses (a `pw_stream *` bit pattern, 0 when none).
     private let realtimeStream = Atomic<UInt>(0)
+    /// Where chunks go instead of ``events``; nil: ``events``.
+    private let consumer = Mutex<(any AudioChunkConsumer)?>(nil)
 
     // Guarded by the loop lock (touched on the loop thread or under withLock).
     private var node: StreamNode?
@@ -144,6 +160,8 @@ public final class VirtualSink: @unchecked Sendable {
     public var framesCaptured: Int { capturedFrames.load(ordering: .relaxed) }
     /// Frames dropped because the session did not keep up with the ring.
     public var framesOverrun: Int { overrunFrames.load(ordering: .relaxed) }
+    /// Chunks and quiet reports ``events`` dropped because its consumer fell too far behind.
+    public var eventsDropped: Int { droppedEvents.load(ordering: .relaxed) }
     /// The largest buffer one process callback delivered, in frames (a measure of the quantum).
     public var largestCallback: Int { largestCallbackFrames.load(ordering: .relaxed) }
 
@@ -203,9 +221,35 @@ public final class VirtualSink: @unchecked Sendable {
         }
     }
 
+    // MARK: A consumer's thread
+
+    /// Sends chunks to `consumer` (nil: to ``events`` again). ``events`` still reports
+    /// ``AudioInputEvent/quiet``, after the consumer was told to take the partial chunk.
+    public func setConsumer(_ consumer: (any AudioChunkConsumer)?) {
+        self.consumer.withLock { $0 = consumer }
+    }
+
+    /// The bytes of one whole chunk: what ``takeChunk(into:partial:)`` may write.
+    public var chunkByteCount: Int { 2 * chunkSamples }
+
+    /// For the consumer, on its thread: moves the next whole chunk (or, with `partial`, what is
+    /// left) into `destination` (``chunkByteCount`` bytes); returns its sample count (0 when none
+    /// waits) and when its last sample reached the ring (``AudioClock``).
+    public func takeChunk(into destination: UnsafeMutableRawPointer, partial: Bool) -> (samples: Int, capturedAt: Int) {
+        let available = ring.count
+        let n = available >= chunkSamples ? chunkSamples : (partial ? available : 0)
+        guard n > 0 else { return (0, 0) }
+        let capturedAt = partial && n < chunkSamples ? monotonicNanoseconds() : boundaryNanos.load(ordering: .relaxed)
+        return (ring.read(into: destination, count: n), capturedAt)
+    }
+
     // MARK: Loop thread
 
     private func deliverChunks(includingPartial: Bool) {
+        if let consumer = consumer.withLock({ $0 }) {
+            consumer.chunksReady(partial: includingPartial)
+            return
+        }
         let capturedAt = includingPartial ? monotonicNanoseconds() : boundaryNanos.load(ordering: .relaxed)
         while true {
             let available = ring.count
@@ -214,7 +258,7 @@ public final class VirtualSink: @unchecked Sendable {
             let got = ring.read(into: scratch, count: n)
             guard got > 0 else { return }
             let bytes = Data(bytes: scratch, count: 2 * got)
-            continuation.yield(.audio(AudioChunk(bytes: bytes, capturedAt: capturedAt)))
+            yield(.audio(AudioChunk(bytes: bytes, capturedAt: capturedAt)))
         }
     }
 
@@ -225,7 +269,11 @@ public final class VirtualSink: @unchecked Sendable {
         else { return }
         reportedSoundNanos = lastSound
         deliverChunks(includingPartial: true)
-        continuation.yield(.quiet)
+        yield(.quiet)
+    }
+
+    private func yield(_ event: AudioInputEvent) {
+        if case .dropped = continuation.yield(event) { droppedEvents.add(1, ordering: .relaxed) }
     }
 
     private func stateChanged(_ state: pw_stream_state, _ error: UnsafePointer<CChar>?) {

@@ -349,10 +349,10 @@ struct ConnectionMachine: Sendable {
 
     /// A `sessionResumptionUpdate`: the new handle when it carried one, and the move to begin
     /// when a goAway was waiting for this resumable point (`toolCallsPending` blocks it).
-    mutating func resumptionUpdate(_ update: SessionResumptionUpdate, toolCallsPending: Bool)
+    mutating func resumptionUpdate(_ update: SessionResumptionUpdate, toolCallsPending: Bool, audioMark: Int = 0)
         -> (handle: String?, move: LinkPlan?)
     {
-        guard resumption.update(update, confirms: !linkFresh), let handle = resumption.handle else {
+        guard resumption.update(update, confirms: !linkFresh, audioMark: audioMark), let handle = resumption.handle else {
             return (nil, nil)
         }
         let move = handover != nil && !toolCallsPending ? beginHandover() : nil

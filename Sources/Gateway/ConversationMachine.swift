@@ -192,6 +192,12 @@ struct ConversationMachine: Sendable {
         return actions
     }
 
+    /// Model audio went straight to the voice nodes (the connection's fast path, which drops it
+    /// itself while the reply is dropped): the reply is arriving.
+    mutating func voiceQueued() {
+        if phase != .dropping { phase = .responding }
+    }
+
     /// The service counted tokens.
     mutating func usage(_ metadata: UsageMetadata) {
         usage.add(metadata)

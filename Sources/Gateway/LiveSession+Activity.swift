@@ -78,14 +78,16 @@ extension LiveSession {
         }
         guard muted != talk.muted else { return }
         talk.muted = muted
+        uplink.mute(muted)
         talk.changed("Muted")
         guard muted else { return }
+        followUplinkSpeech()
         let spoke = talk.lastLoudAt != nil
         if let loud = talk.lastLoudAt { userTurnEnded(speechEndedAt: loud) }
-        guard configuration.automaticActivityDetection, state == .active, !talk.streamEnded else { return }
+        guard configuration.automaticActivityDetection, state == .active, !audioStreamEnded() else { return }
         do {
             try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
-            talk.streamEnded = true
+            noteAudioStreamEnded()
             if spoke { expectReply() }
         } catch {
             // The connection is going away; the next one starts with no open stream.
@@ -120,7 +122,7 @@ extension LiveSession {
     }
 
     /// The user's speech ended at `time`: the reply is awaited from then.
-    private func userTurnEnded(speechEndedAt time: Int) {
+    func userTurnEnded(speechEndedAt time: Int) {
         talk.lastLoudAt = nil
         talk.meter.userStoppedSpeaking(at: time)
         talk.awaitingSince = AudioClock.nanoseconds()
@@ -200,7 +202,9 @@ extension LiveSession {
     public func runActivityClock() async {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         talk.clockWake = continuation
+        uplink.wakeOnSpeech(continuation)
         defer {
+            uplink.wakeOnSpeech(nil)
             talk.clockWake = nil
             continuation.finish()
         }
@@ -232,6 +236,7 @@ extension LiveSession {
         } else if talk.indicator.voiceAudible {
             talk.indicate { $0.voiceAudible = false }
         }
+        followUplinkSpeech()
         if let loud = talk.lastLoudAt, now - loud >= 3 * SessionTalkState.speechHangover {
             // No chunk arrived to end the speech (the input stopped playing).
             userTurnEnded(speechEndedAt: loud)
@@ -255,7 +260,7 @@ extension LiveSession {
         let inputRate = Double(audioConfiguration?.input.sampleRate ?? 16_000)
         return [
             "Muted": .boolean(talk.muted),
-            "AudioMutedSeconds": .double(Double(talk.samplesMuted) / inputRate),
+            "AudioMutedSeconds": .double(Double(talk.samplesMuted + uplink.samplesMuted) / inputRate),
             "Activity": .string(talk.indicator.activity.rawValue),
             "ResponseLatency": Self.latencyValue(talk.meter.response),
             "BargeInLatency": Self.latencyValue(talk.meter.bargeIn),

@@ -10,6 +10,8 @@ extension LiveSession {
     /// The session's nodes exist (again): the voice plays into them, their input is sent.
     func attachAudio(_ nodes: SessionAudio) async {
         audio.nodes = nodes
+        voice.play(into: nodes)
+        uplink.capture(from: nodes.input)
         audio.status = .active
         await emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode"]))
     }
@@ -17,6 +19,8 @@ extension LiveSession {
     /// The nodes are about to be removed; their counters are kept.
     func detachAudio() async {
         guard audio.nodes != nil else { return }
+        voice.play(into: nil)
+        uplink.capture(from: nil)
         audio.retireNodes()
         audio.status = .starting
         await emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode"]))
@@ -24,6 +28,8 @@ extension LiveSession {
 
     /// PipeWire is unreachable: the session goes on without nodes and says why.
     func audioUnavailable(_ reason: String) async {
+        voice.play(into: nil)
+        uplink.capture(from: nil)
         audio.retireNodes()
         guard audio.status != .unavailable else { return }
         audio.status = .unavailable
@@ -60,8 +66,9 @@ extension LiveSession {
 
     // MARK: Input
 
-    /// Sends a captured chunk as `realtimeInput.audio`. While the session reconnects the chunk is
-    /// held and sent on the next connection; while it connects or closes it is counted as dropped.
+    /// Sends a chunk that came as an event (only when the uplink pump could not take the input
+    /// node) as `realtimeInput.audio`. While the session reconnects the chunk is held and sent on
+    /// the next connection; while it connects or closes it is counted as dropped.
     func sendAudio(_ chunk: AudioChunk) async {
         let samples = chunk.sampleCount
         audio.samplesCaptured += samples
@@ -89,10 +96,10 @@ extension LiveSession {
     /// The input went quiet: sends `audioStreamEnd`, which the service takes only with its
     /// automatic activity detection (protocol §2.3).
     func endAudioStream() async {
-        guard configuration.automaticActivityDetection, state == .active, !talk.muted, !talk.streamEnded else { return }
+        guard configuration.automaticActivityDetection, state == .active, !talk.muted, !audioStreamEnded() else { return }
         do {
             try await sendRealtime(.realtimeInput(RealtimeInput(audioStreamEnd: true)))
-            talk.streamEnded = true
+            noteAudioStreamEnded()
             conversation.userInput()
             expectReply()
         } catch {
@@ -102,15 +109,23 @@ extension LiveSession {
 
     // MARK: Voice
 
-    /// Queues the model's audio on the microphone (and the speaker stream).
+    /// Queues the model's audio that came as an event (before the connection's fast path was
+    /// set up, or another MIME spelling) on the microphone (and the speaker stream).
     func playVoice(_ blob: Blob, receivedAt: ContinuousClock.Instant) {
-        audio.samplesReceived += blob.data.count / 2
-        guard let nodes = audio.nodes else { return }
-        blob.data.withUnsafeBytes { nodes.pushVoice(bytes: $0) }
-        noteVoiceQueued(bufferedMilliseconds: max(nodes.output.bufferedMilliseconds, nodes.speaker?.bufferedMilliseconds ?? 0))
-        let elapsed = ContinuousClock.now - receivedAt
-        audio.downlink.record(nanoseconds: Int(elapsed.components.seconds) * 1_000_000_000
-            + Int(elapsed.components.attoseconds / 1_000_000_000))
+        blob.data.withUnsafeBytes { voice.queue($0, receivedAt: receivedAt) }
+    }
+
+    /// The connection's fast path queued model audio and asked to say so: the reply is arriving.
+    func voiceQueued(samples: Int) {
+        conversation.voiceQueued()
+        noteReplyContent(voice: true)
+        followConversation()
+    }
+
+    /// Tells the fast path what the conversation decided: drop the voice while the reply is
+    /// dropped, and announce the next audio unless a reply is arriving.
+    func followConversation() {
+        voice.follow(dropping: conversation.phase == .dropping, announce: conversation.phase != .responding)
     }
 
     // MARK: Properties
@@ -120,9 +135,12 @@ extension LiveSession {
     func audioPropertyValues(latency wantsLatency: Bool) -> [String: DBusValue] {
         let nodes = audio.nodes
         var latency: [DBusValue: DBusValue] = [:]
+        let downlink = wantsLatency ? voice.downlink : LatencyWindow()
+        let pumped = wantsLatency ? uplink.uplink : LatencyWindow()
+        let uplinkWindow = pumped.count > 0 ? pumped : audio.uplink
         for (key, window, fraction) in !wantsLatency ? [] : [
-            ("uplink_p50_ms", audio.uplink, 0.5), ("uplink_p99_ms", audio.uplink, 0.99),
-            ("downlink_p50_ms", audio.downlink, 0.5), ("downlink_p99_ms", audio.downlink, 0.99),
+            ("uplink_p50_ms", uplinkWindow, 0.5), ("uplink_p99_ms", uplinkWindow, 0.99),
+            ("downlink_p50_ms", downlink, 0.5), ("downlink_p99_ms", downlink, 0.99),
         ] {
             if let value = window.percentile(fraction) { latency[.string(key)] = .variant(.double(value)) }
         }
@@ -135,9 +153,12 @@ extension LiveSession {
             "OutputNode": .string(nodes?.output.name ?? ""),
             "Underruns": .uint32(UInt32(clamping: audio.underruns)),
             "JitterBufferMs": .uint32(UInt32(clamping: jitter)),
-            "AudioSentSeconds": .double(Double(audio.samplesSent) / inputRate),
-            "AudioDroppedSeconds": .double(Double(audio.samplesDropped) / inputRate),
-            "AudioReceivedSeconds": .double(Double(audio.samplesReceived) / outputRate),
+            "AudioSentSeconds": .double(Double(audio.samplesSent + uplink.samplesSent) / inputRate),
+            "AudioDroppedSeconds": .double(Double(audio.samplesDropped + uplink.samplesDropped + audio.inputOverruns) / inputRate),
+            "InputOverrunSeconds": .double(Double(audio.inputOverruns) / inputRate),
+            "InputEventsDropped": .uint32(UInt32(clamping: audio.inputEventsDropped)),
+            "VoiceOverflowSeconds": .double(Double(audio.voiceOverflow) / outputRate),
+            "AudioReceivedSeconds": .double(Double(voice.samplesReceived) / outputRate),
             "AudioPlayedSeconds": .double(Double(audio.framesPlayed) / outputRate),
             "AudioLatency": .dictionary(key: .string, value: .variant, latency),
         ]

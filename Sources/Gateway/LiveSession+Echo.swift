@@ -13,7 +13,7 @@ extension LiveSession {
 
     /// What the gateway decided for the session's microphone (each time its nodes are made).
     func setEchoCancel(_ decision: EchoCancelDecision) async {
-        if decision.enabled { audio.echoGuard.arm() }
+        if decision.enabled { echoGuard.arm() }
         guard audio.echoCancel != decision else { return }
         audio.echoCancel = decision
         await emit(.propertiesChanged(["EchoCancel", "EchoCancelReason"]))
@@ -27,6 +27,8 @@ extension LiveSession {
         guard audioConfiguration?.capturesInput == true, audioConfiguration?.input.source != .virtualSink else {
             return true
         }
+        let playsFor = voice.voicePlaysUntil - AudioClock.nanoseconds()
+        if voice.voicePlaysUntil > 0 { audio.echoFilter.voicePlays(until: .now + .nanoseconds(playsFor)) }
         guard audio.echoFilter.admits(text, now: .now) else {
             audio.echoTranscriptsSuppressed += 1
             await emit(.propertiesChanged(["EchoTranscriptsSuppressed"]))
@@ -61,17 +63,11 @@ extension LiveSession {
         audio.echoFilter.heardOutput(text, now: .now)
     }
 
-    /// The voice was queued: it plays for the buffered time from now.
-    func noteVoiceQueued(bufferedMilliseconds: Int) {
-        audio.echoFilter.voicePlays(until: .now + .milliseconds(bufferedMilliseconds))
-        audio.echoGuard.voiceQueued(atNanoseconds: AudioClock.nanoseconds())
-    }
-
     /// The chunk as it is sent: silence of the same length while a fresh canceller converges
     /// (see ``EchoConvergenceGuard``), counted in `EchoGuardSeconds`.
     func guarded(_ chunk: AudioChunk) -> AudioChunk {
         let duration = Duration.milliseconds(chunk.sampleCount * 1000 / 16_000)
-        guard audio.echoGuard.silences(capturedAt: chunk.capturedAt, duration: duration) else { return chunk }
+        guard echoGuard.silences(capturedAt: chunk.capturedAt, duration: duration) else { return chunk }
         audio.samplesGuarded += chunk.sampleCount
         return AudioChunk(bytes: Data(count: chunk.bytes.count), capturedAt: chunk.capturedAt)
     }
@@ -94,7 +90,7 @@ extension LiveSession {
             "EchoCancel": .string(audio.echoCancel.state),
             "EchoCancelReason": .string(audio.echoCancel.reason),
             "EchoTranscriptsSuppressed": .uint32(UInt32(clamping: audio.echoTranscriptsSuppressed)),
-            "EchoGuardSeconds": .double(Double(audio.samplesGuarded) / 16_000),
+            "EchoGuardSeconds": .double(Double(audio.samplesGuarded + uplink.samplesGuarded) / 16_000),
             "InputLevel": .double(audio.levels.input),
             "OutputLevel": .double(audio.levels.output),
         ]

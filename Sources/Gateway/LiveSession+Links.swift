@@ -31,6 +31,8 @@ extension LiveSession {
             await linkEnded(plan, .failed(.connectFailed("the attempt was abandoned")), logger: logger)
             return
         }
+        var client = client
+        client.eventLoop = uplink.eventLoop
         var setup = self.setup
         if plan.purpose != .start {
             setup.sessionResumption = SessionResumptionConfig(
@@ -43,7 +45,8 @@ extension LiveSession {
                 var events = connection.events.makeAsyncIterator()
                 while let event = try await events.next() {
                     await self.handle(
-                        event, link: plan.number, receivedAt: events.receivedAt, frame: events.frame, logger: logger)
+                        event, link: plan.number, receivedAt: events.receivedAt, audioMark: events.audioMark,
+                        frame: self.relay == nil ? nil : events.frame, logger: logger)
                 }
             }
             await linkEnded(plan, .closed(outcome.close), logger: logger)
@@ -67,6 +70,8 @@ extension LiveSession {
             return false
         case .started:
             connection = new
+            // A relayed session passes every frame on as it came, the model's audio too: no fast path.
+            if relay == nil { new.setVoiceSink(voice) }
             lastCall = .now
             await relayOpened(new)
             resolve(.success(()))
@@ -75,7 +80,11 @@ extension LiveSession {
         case .resumed(let previous, let contextKept):
             let old = previous == nil ? nil : connection
             connection = new
+            if relay == nil { new.setVoiceSink(voice) }
+            let gated = conversation.gatesRealtimeInput
             await perform(conversation.resumed(), receivedAt: .now)
+            await inputGateFollows(wasGated: gated)
+            followConversation()
             let resent = await resend(on: new, logger: logger)
             if let old { await old.close(code: 1000, reason: "session moved to a new connection") }
             logger.info(
@@ -88,11 +97,19 @@ extension LiveSession {
     }
 
     /// Sends the kept, unconfirmed messages on `connection`, oldest first, including any the owner
-    /// sends meanwhile; returns how many went out.
+    /// sends meanwhile, each after the unconfirmed audio captured before it; returns how many
+    /// messages and audio chunks went out. The audio after the last message follows when the
+    /// session is active again (``routeUplink()``).
     private func resend(on connection: LiveConnection, logger: Logger) async -> Int {
         var sent = 0
+        var audioCursor = link.resumption.audioConfirmed
+        uplink.rewind(to: audioCursor)
         var next = link.resumption.entries.first?.order
         while let order = next, let entry = link.resumption.entries.first(where: { $0.order >= order }) {
+            if entry.audioMark > audioCursor {
+                sent += await uplink.resend(on: connection, from: audioCursor, through: entry.audioMark)
+                audioCursor = entry.audioMark
+            }
             do {
                 try await connection.send(entry.message)
                 sent += 1
@@ -146,6 +163,7 @@ extension LiveSession {
     /// The service owes a reply: if it sends nothing within ``stallTimeout``, the connection is
     /// replaced.
     func expectReply() {
+        followConversation()
         guard let (number, deadline) = link.expectReply(now: .now) else { return }
         jobs?.yield(.stallDeadline(link: number, deadline: deadline))
     }

@@ -103,7 +103,7 @@ extension LiveSession {
         case .setup, .contextUpdate:
             break
         }
-        if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
+        await inputGateFollows(wasGated: gated)
         if case .realtimeInput = message, gated { return .held }
         return holding && !isToolResponse(message) ? .held : .sent
     }

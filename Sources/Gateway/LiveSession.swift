@@ -4,6 +4,7 @@ import Foundation
 import LiveClient
 import LiveProtocol
 import Logging
+import NIOPosix
 
 /// One Live session: its connection to the service, its state, and the events it reports.
 ///
@@ -49,10 +50,20 @@ public actor LiveSession {
     var audio: SessionAudioState
     /// The video share and its counters.
     var video = SessionVideoState()
+    /// The echo guard, shared by the actor and both pumps.
+    nonisolated let echoGuard = EchoGuardCell()
+    /// Model audio straight from the connection's event loop to the nodes.
+    nonisolated let voice: VoicePump
+    /// Captured audio straight from the input node to the connection's event loop (every
+    /// connection of the session runs on the pump's loop).
+    nonisolated let uplink: UplinkPump
     /// The last problem, explained; empty when none.
     public internal(set) var lastError = ""
     /// Mute, manual activity, the activity indicator and the turn latencies (LiveSession+Activity).
     var talk = SessionTalkState()
+    /// For each input the conversation holds (in order), the uplink pump's ``UplinkPump/heldMark``
+    /// when it was held: the pump's held audio before it is sent first.
+    var heldInputMarks: [Int] = []
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
     /// Queues an event for the bus (``signals``); never waits for it to be sent.
@@ -97,6 +108,11 @@ public actor LiveSession {
         self.audioConfiguration = audio
         self.relay = relay
         self.audio = SessionAudioState(status: audio == nil ? .off : .starting)
+        self.voice = VoicePump(echoGuard: echoGuard)
+        self.uplink = UplinkPump(
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), resumes: configuration.sessionResumption,
+            detectsSpeech: configuration.automaticActivityDetection, echoGuard: echoGuard,
+            logger: Logger(label: "gemini-live-gateway.uplink").with("session", id))
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
@@ -194,6 +210,7 @@ public actor LiveSession {
     /// had not.
     @discardableResult
     func reportState() async -> Bool {
+        routeUplink()
         guard let reported = link.stateToReport() else { return false }
         noteStateReported(reported)
         await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
@@ -207,9 +224,12 @@ public actor LiveSession {
             switch action {
             case .emit(let event): if await passesEchoFilter(event) { await emit(event) }
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
-            case .flushVoice: audio.nodes?.flushVoice()
+            case .flushVoice:
+                followConversation()
+                audio.nodes?.flushVoice()
             case .finishVoiceTurn: audio.nodes?.finishVoiceTurn()
             case .sendHeld(let held):
+                if !heldInputMarks.isEmpty { await uplink.releaseHeld(through: heldInputMarks.removeFirst()) }
                 do {
                     try await send(held.message, kept: held.kept)
                 } catch {
@@ -230,10 +250,12 @@ public actor LiveSession {
 
     // MARK: Server events
 
-    /// Handles an event of connection `link`, read from the socket at `receivedAt` as `frame`;
-    /// events of a connection the session left are dropped.
+    /// Handles an event of connection `link`, read from the socket at `receivedAt` as `frame`
+    /// (`audioMark`: the uplink position written by then); events of a connection the session
+    /// left are dropped.
     func handle(
-        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, frame: Data? = nil, logger: Logger
+        _ event: LiveEvent, link number: Int, receivedAt: ContinuousClock.Instant, audioMark: Int = 0,
+        frame: Data? = nil, logger: Logger
     ) async {
         guard link.heard(link: number) else {
             logger.debug("dropped an event of connection \(number), which the session left")
@@ -247,13 +269,18 @@ public actor LiveSession {
             lastError = "The service sent a \(frame)"
             await emit(.propertiesChanged(["LastError"]))
         case .message(let message):
-            await handle(message, receivedAt: receivedAt, logger: logger)
+            await handle(message, receivedAt: receivedAt, audioMark: audioMark, logger: logger)
+            followConversation()
+        case .voiceQueued(let samples):
+            link.heardContent()
+            voiceQueued(samples: samples)
         }
     }
 
-    private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, logger: Logger) async {
+    private func handle(_ message: ServerMessage, receivedAt: ContinuousClock.Instant, audioMark: Int, logger: Logger) async {
         if let update = message.sessionResumptionUpdate {
-            let outcome = link.resumptionUpdate(update, toolCallsPending: !conversation.pendingCalls.isEmpty)
+            let outcome = link.resumptionUpdate(update, toolCallsPending: !conversation.pendingCalls.isEmpty, audioMark: audioMark)
+            uplink.confirm(through: link.resumption.audioConfirmed)
             if let handle = outcome.handle { await emit(.resumable(handle: handle)) }
             if let move = outcome.move { await moveToNewConnection(move, logger: logger) }
         } else {
@@ -268,12 +295,12 @@ public actor LiveSession {
         if let calls = message.toolCall?.functionCalls {
             let gated = conversation.gatesRealtimeInput
             await perform(conversation.toolCalls(calls, blocking: setup.blocksOnCall), receivedAt: receivedAt)
-            if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
+            await inputGateFollows(wasGated: gated)
         }
         if let cancelled = message.toolCallCancellation?.ids {
             let gated = conversation.gatesRealtimeInput
             await perform(conversation.toolCallsCancelled(cancelled), receivedAt: receivedAt)
-            if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
+            await inputGateFollows(wasGated: gated)
         }
         if let goAway = message.goAway {
             let timeLeft = goAway.timeLeft?.seconds ?? 0
@@ -361,7 +388,7 @@ public actor LiveSession {
         try await send(.toolResponse(ToolResponse(functionResponses: [answer])))
         let gated = conversation.gatesRealtimeInput
         await perform(conversation.answered(answer, willContinue: willContinue == true), receivedAt: .now)
-        if gated != conversation.gatesRealtimeInput { await emit(.propertiesChanged(["InputGate"])) }
+        await inputGateFollows(wasGated: gated)
         expectReply()
     }
 
@@ -411,6 +438,7 @@ public actor LiveSession {
             try await send(message, kept: kept)
             return true
         case .held:
+            heldInputMarks.append(uplink.heldMark)
             return true
         case .replaced(let older):
             await videoFrameReplaced(older)
@@ -431,11 +459,11 @@ public actor LiveSession {
     func send(_ message: ClientMessage, kept: Bool = false) async throws(DBusError) {
         let keeps = kept && configuration.sessionResumption
         if keeps, link.holdsInput {
-            link.resumption.keep(message)
+            link.resumption.keep(message, audioMark: uplink.currentPosition)
             return
         }
         let connection = try activeConnection()
-        let order = keeps ? link.resumption.keep(message) : nil
+        let order = keeps ? link.resumption.keep(message, audioMark: uplink.currentPosition) : nil
         do {
             try await connection.send(message)
         } catch {
@@ -457,11 +485,12 @@ public actor LiveSession {
         "JitterBufferMs", "AudioSentSeconds", "AudioDroppedSeconds", "AudioReceivedSeconds", "AudioPlayedSeconds",
         "AudioLatency", "InputGate",
     ] + talkPropertyNames + echoPropertyNames + videoPropertyNames
+        + ["InputOverrunSeconds", "InputEventsDropped", "VoiceOverflowSeconds"]
 
     /// `InputGate`: whether realtime input goes out, or is held for a blocking tool call.
     var inputGateDescription: String {
         guard conversation.gatesRealtimeInput else { return "open" }
-        let seconds = Double(conversation.held.heldSamples) / 16_000
+        let seconds = Double(conversation.held.heldSamples + uplink.samplesHeld) / 16_000
         return "held: blocking tool call \(conversation.blockingCallIDs.joined(separator: ", ")) pending; "
             + "\(String(format: "%.1f", seconds)) s of input held, sent after the response"
     }

@@ -1,7 +1,9 @@
 import LiveProtocol
 
 /// What the session needs to resume on a new connection without losing input: the latest
-/// resumable handle, and the client messages the service has not confirmed yet.
+/// resumable handle, the client messages the service has not confirmed yet, and the position in
+/// the uplink's audio history (``AudioHistory``) the handle confirmed. Audio is not kept here:
+/// the history holds it, and a resume cuts what it must send again from there.
 ///
 /// A handle confirms every message sent before it arrived. Messages sent after the latest handle
 /// arrived (and messages held while the session reconnects) are kept in send order and sent again
@@ -16,6 +18,8 @@ struct ResumptionState: Sendable {
         let message: ClientMessage
         /// How many handles had arrived when it was sent (or held).
         let generation: Int
+        /// The uplink's audio position when it was sent: a resume sends the audio before it first.
+        let audioMark: Int
     }
 
     /// The most entries kept; older ones are dropped (and logged) beyond it.
@@ -31,6 +35,8 @@ struct ResumptionState: Sendable {
     private(set) var entries: [Entry] = []
     /// Entries dropped because more than ``capacity`` were unconfirmed.
     private(set) var overflowed = 0
+    /// The audio position the latest confirming handle covers.
+    private(set) var audioConfirmed = 0
     private var nextOrder: UInt64 = 0
 
     /// Takes a `sessionResumptionUpdate`; true when it carried a new resumable handle. A missing
@@ -38,7 +44,8 @@ struct ResumptionState: Sendable {
     ///
     /// `confirms` is false for the handle a new connection sends right after its setup, before
     /// anything else: the service issued it before it read the messages resent on that connection.
-    mutating func update(_ update: SessionResumptionUpdate, confirms: Bool = true) -> Bool {
+    /// `audioMark` is the audio position written when the update was read.
+    mutating func update(_ update: SessionResumptionUpdate, confirms: Bool = true, audioMark: Int = 0) -> Bool {
         guard update.resumable == true, let newHandle = update.newHandle, !newHandle.isEmpty else {
             resumable = false
             return false
@@ -48,18 +55,20 @@ struct ResumptionState: Sendable {
         generation += 1
         if confirms {
             entries.removeAll { $0.generation < generation }
+            audioConfirmed = max(audioConfirmed, audioMark)
         } else {
-            entries = entries.map { Entry(order: $0.order, message: $0.message, generation: generation) }
+            entries = entries.map { Entry(order: $0.order, message: $0.message, generation: generation, audioMark: $0.audioMark) }
         }
         return true
     }
 
-    /// Keeps `message` until a handle confirms it; returns its send order.
+    /// Keeps `message`, sent at audio position `audioMark`, until a handle confirms it; returns
+    /// its send order.
     @discardableResult
-    mutating func keep(_ message: ClientMessage) -> UInt64 {
+    mutating func keep(_ message: ClientMessage, audioMark: Int = 0) -> UInt64 {
         let order = nextOrder
         nextOrder += 1
-        entries.append(Entry(order: order, message: message, generation: generation))
+        entries.append(Entry(order: order, message: message, generation: generation, audioMark: audioMark))
         if entries.count > Self.capacity {
             entries.removeFirst(entries.count - Self.capacity)
             overflowed += 1

@@ -25,22 +25,19 @@ struct SessionAudioState: Sendable {
     var samplesSent = 0
     /// Samples not sent: captured while the session was not active.
     var samplesDropped = 0
-    /// Samples (24 kHz) the service sent as voice.
-    var samplesReceived = 0
     /// Underruns and frames played by nodes that no longer exist (PipeWire restarted).
     var earlierUnderruns = 0
     var earlierFramesPlayed = 0
+    var earlierOverruns = 0
+    var earlierEventsDropped = 0
+    var earlierVoiceOverflow = 0
     /// Chunk complete on PipeWire's thread → frame written to the socket.
     var uplink = LatencyWindow()
-    /// Frame read from the socket → samples queued for the microphone.
-    var downlink = LatencyWindow()
     /// Whether the microphone goes through the echo canceller, and why.
     var echoCancel = EchoCancelDecision(enabled: false, reason: "the session's audio nodes do not exist yet")
     /// Recognises the model's own words coming back as input transcription.
     var echoFilter = EchoTranscriptFilter()
-    /// Silences the input while a fresh canceller learns the room.
-    var echoGuard = EchoConvergenceGuard()
-    /// Samples (16 kHz) sent as silence by the guard.
+    /// Samples (16 kHz) of input that came as events sent as silence by the echo guard.
     var samplesGuarded = 0
     /// Input transcription fragments held back as echo.
     var echoTranscriptsSuppressed = 0
@@ -52,11 +49,20 @@ struct SessionAudioState: Sendable {
 
     var underruns: Int { earlierUnderruns + (nodes?.output.underruns ?? 0) }
     var framesPlayed: Int { earlierFramesPlayed + (nodes?.output.framesPlayed ?? 0) }
+    /// Input samples the input node's ring dropped because they were not read in time.
+    var inputOverruns: Int { earlierOverruns + (nodes?.input?.framesOverrun ?? 0) }
+    /// Input events (chunks, quiet reports) the input node's event queue dropped.
+    var inputEventsDropped: Int { earlierEventsDropped + (nodes?.input?.eventsDropped ?? 0) }
+    /// Voice samples pushed into a full voice buffer and dropped.
+    var voiceOverflow: Int { earlierVoiceOverflow + (nodes?.output.framesOverflowed ?? 0) }
 
     /// Keeps the counters of the nodes being removed.
     mutating func retireNodes() {
         earlierUnderruns = underruns
         earlierFramesPlayed = framesPlayed
+        earlierOverruns = inputOverruns
+        earlierEventsDropped = inputEventsDropped
+        earlierVoiceOverflow = voiceOverflow
         nodes = nil
     }
 }

@@ -21,6 +21,10 @@ struct SessionTalkState: Sendable {
     var activityOpen = false
     /// audioStreamEnd was sent and no audio followed since.
     var streamEnded = false
+    /// The uplink pump's ``UplinkPump/samplesAdmitted`` when audioStreamEnd was sent.
+    var admittedAtStreamEnd = 0
+    /// The uplink pump's ``UplinkPump/Speech/utterances`` the session has followed.
+    var utterancesFollowed = 0
     /// When the last loud input chunk was captured; nil while the user is not speaking.
     var lastLoudAt: Int?
     /// When the user's turn ended, while the reply is awaited.

@@ -50,7 +50,7 @@ extension LiveClient {
         let hostHeader = components.port.map { "\(host):\($0)" } ?? host
         let sslContext: NIOSSLContext?
         do {
-            sslContext = secure ? try NIOSSLContext(configuration: configuration.makeTLSConfiguration()) : nil
+            sslContext = secure ? try configuration.sharedTLSContext() : nil
         } catch {
             throw .connectFailed("TLS could not be set up for \(url): \(error)")
         }

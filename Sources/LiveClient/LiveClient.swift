@@ -1,12 +1,12 @@
 import Foundation
-import HTTPTypes
 import LiveProtocol
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import NIOWebSocket
 import Synchronization
-import WSClient
+import WSCore
 
 /// Opens Live connections: WebSocket over TLS (or plain `ws://` to loopback only), the endpoint's
 /// authentication, the setup handshake, and the close explained.
@@ -41,16 +41,7 @@ public enum LiveClient {
             throw LiveClientError.invalidURL("The setup cannot be encoded as JSON (non-finite number?).")
         }
 
-        var headers = HTTPFields()
-        for header in configuration.endpoint.headers {
-            if let name = HTTPField.Name(header.name) { headers[name] = header.value }
-        }
-        var webSocket = WebSocketClientConfiguration(
-            maxFrameSize: 2 * configuration.maxMessageSize, additionalHeaders: headers,
-            closeTimeout: configuration.closeTimeout,
-            autoPing: configuration.keepalivePeriod.map { .enabled(timePeriod: $0) } ?? .disabled)
-        webSocket.ignoreUncleanSSLShutdownErrors = true
-
+        let headers = configuration.endpoint.headers.map { (name: $0.name, value: $0.value) }
         var connectionLogger = logger
         connectionLogger[metadataKey: "live.url"] = "\(url)"
         connectionLogger[metadataKey: "live.model"] = "\(setup.model)"
@@ -60,56 +51,74 @@ public enum LiveClient {
         let preflight = configuration.preflight
         let sessionLogger = connectionLogger
 
-        let closeFrame: WebSocketCloseFrame?
+        let upgrade: LiveChannel.Upgrade
         do {
-            closeFrame = try await WebSocketClient.connect(
-                url: url, configuration: webSocket,
-                tlsConfiguration: url.hasPrefix("wss:") ? configuration.makeTLSConfiguration() : nil,
-                logger: connectionLogger
-            ) { inbound, outbound, _ in
-                let reader = FrameReader(inbound: inbound, maxSize: maxMessageSize)
-                let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: setupFrame))
-                try await outbound.write(.custom(frame))
-                let first: FirstFrame
-                do {
-                    first = try await firstFrame(from: reader, outbound: outbound, timeout: setupTimeout)
-                } catch {
-                    handshake.fail(.connectionDropped)
-                    return
-                }
-                switch first {
-                case .timedOut:
-                    handshake.fail(.timedOut)
-                    return
-                case .closed:
-                    handshake.fail(.closedDuringSetup)
-                    return
-                case .message(let message):
-                    guard case .message(let server)? = FrameReader.decode(message), let complete = server.setupComplete
-                    else {
-                        let text: String
-                        switch message {
-                        case .text(let string): text = String(string.prefix(120))
-                        case .binary(let buffer): text = String(buffer: buffer).prefix(120).description
-                        }
-                        handshake.fail(.unexpected(text))
-                        try await outbound.close(.protocolError, reason: "expected setupComplete")
-                        return
-                    }
-                    sessionLogger.debug("setupComplete")
-                    let connection = LiveConnection(
-                        setup: setup, setupComplete: complete, setupCompleteFrame: FrameReader.bytes(of: message),
-                        reader: reader, outbound: outbound, preflight: preflight)
-                    handshake.open(connection)
-                    do {
-                        handshake.finish(.success(try await body(connection)))
-                    } catch {
-                        handshake.finish(.failure(error))
-                    }
-                }
-            }
+            guard let components = URLComponents(string: url) else { throw LiveClientError.invalidURL(url) }
+            let tls = url.hasPrefix("wss:") ? try configuration.sharedTLSContext() : nil
+            upgrade = try await LiveChannel.connect(
+                url: components, headers: headers, tls: tls,
+                eventLoop: configuration.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next(),
+                maxMessageSize: configuration.maxMessageSize, keepalive: configuration.keepalivePeriod,
+                closeTimeout: configuration.closeTimeout)
         } catch let error as LiveClientError {
             throw error
+        } catch {
+            throw LiveClientError.connectFailed(describeConnectError(error, url: url))
+        }
+        guard case .webSocket(let asyncChannel, let handler) = upgrade else {
+            throw LiveClientError.connectFailed(describeConnectError(LiveChannel.UpgradeRefused(), url: url))
+        }
+
+        /// The setup handshake, then `body` with the open connection.
+        @Sendable func run(reader: FrameReader, transport: LiveTransport) async {
+            let first: FirstFrame
+            do {
+                first = try await firstFrame(from: reader, transport: transport, timeout: setupTimeout)
+            } catch {
+                handshake.fail(.connectionDropped)
+                return
+            }
+            switch first {
+            case .timedOut:
+                handshake.fail(.timedOut)
+            case .closed:
+                handshake.fail(.closedDuringSetup)
+            case .message(let message):
+                guard case .message(let server)? = FrameReader.decode(message), let complete = server.setupComplete
+                else {
+                    let text: String
+                    switch message {
+                    case .text(let string): text = String(string.prefix(120))
+                    case .binary(let buffer): text = String(buffer: buffer).prefix(120).description
+                    }
+                    handshake.fail(.unexpected(text))
+                    await transport.close(code: 1002, reason: "expected setupComplete")
+                    return
+                }
+                sessionLogger.debug("setupComplete")
+                let connection = LiveConnection(
+                    setup: setup, setupComplete: complete, setupCompleteFrame: FrameReader.bytes(of: message),
+                    reader: reader, transport: transport, preflight: preflight)
+                handshake.open(connection)
+                do {
+                    handshake.finish(.success(try await body(connection)))
+                } catch {
+                    handshake.finish(.failure(error))
+                }
+            }
+        }
+
+        let closeFrame: (code: UInt16?, reason: String?)?
+        do {
+            closeFrame = try await asyncChannel.executeThenClose { inbound, _ in
+                let reader = FrameReader(inbound: inbound, maxSize: maxMessageSize)
+                let transport = LiveTransport(channel: asyncChannel.channel, handler: handler)
+                try await transport.write(ByteBuffer(bytes: setupFrame))
+                await run(reader: reader, transport: transport)
+                await transport.close(code: 1000, reason: nil)
+                while (try? await reader.nextMessage()) != nil {}
+                return await transport.serviceClose()
+            }
         } catch {
             if handshake.connection != nil {
                 throw LiveClientError.connectionLost(describeConnectError(error, url: url))
@@ -117,7 +126,7 @@ public enum LiveClient {
             throw LiveClientError.connectFailed(describeConnectError(error, url: url))
         }
 
-        let code = closeFrame.map { UInt16(webSocketErrorCode: $0.closeCode) }
+        let code = closeFrame?.code
         let context = CloseExplanation.Context(
             duringSetup: handshake.connection == nil,
             responseModalities: setup.generationConfig?.responseModalities ?? [], model: setup.modelID)
@@ -164,11 +173,8 @@ public enum LiveClient {
     }
 
     static func describeConnectError(_ error: any Error, url: String) -> String {
-        if let error = error as? WebSocketClientError {
-            if error == .webSocketUpgradeFailed {
-                return "the server at \(url) refused the WebSocket upgrade (an HTTP error: wrong path or API version, an unknown method, or a refused key)."
-            }
-            return "WebSocket error: \(error)."
+        if error is LiveChannel.UpgradeRefused {
+            return "the server at \(url) refused the WebSocket upgrade (an HTTP error: wrong path or API version, an unknown method, or a refused key)."
         }
         if let error = error as? NIOWebSocketError, error == .invalidFrameLength {
             return "the service sent a frame too large for the client (over twice its maxMessageSize); the connection was closed (1009)."
@@ -191,18 +197,19 @@ public enum LiveClient {
     /// Reads the first frame, closing the connection if none arrives within `timeout`. (A pending
     /// WebSocket read does not end on task cancellation; closing the connection ends it.)
     static func firstFrame(
-        from reader: FrameReader, outbound: WebSocketOutboundWriter, timeout: Duration
+        from reader: FrameReader, transport: LiveTransport, timeout: Duration
     ) async throws -> FirstFrame {
         let expired = Mutex(false)
         let timer = Task {
             try await Task.sleep(for: timeout)
             expired.withLock { $0 = true }
-            try await outbound.close(.goingAway, reason: "setupComplete not received")
+            await transport.close(code: 1001, reason: "setupComplete not received")
         }
         defer { timer.cancel() }
         let message = try await reader.nextMessage()
         if expired.withLock({ $0 }) { return .timedOut }
-        return message.map(FirstFrame.message) ?? .closed
+        guard case .message(let frame, _, _)? = message else { return .closed }
+        return .message(frame)
     }
 }
 

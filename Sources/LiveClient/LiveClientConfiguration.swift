@@ -1,4 +1,5 @@
 import LiveProtocol
+import NIOCore
 import NIOSSL
 
 /// How ``LiveClient`` connects: the endpoint and the transport's limits and timeouts.
@@ -20,6 +21,9 @@ public struct LiveClientConfiguration: Sendable {
     public var additionalTrustRoots: [String]
     /// Check the setup with ``Preflight`` before connecting and each message before sending it.
     public var preflight: Bool
+    /// The event loop the connection runs on; nil: one of NIO's shared loops. A session pins
+    /// all of its connections to one loop, so that its audio pump stays on one thread.
+    public var eventLoop: (any EventLoop)?
 
     /// A configuration with production defaults.
     public init(
@@ -34,12 +38,12 @@ public struct LiveClientConfiguration: Sendable {
         self.closeTimeout = closeTimeout
         self.additionalTrustRoots = additionalTrustRoots
         self.preflight = preflight
+        self.eventLoop = nil
     }
 
-    /// The TLS configuration: system trust roots plus ``additionalTrustRoots``.
-    func makeTLSConfiguration() -> TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.additionalTrustRoots = additionalTrustRoots.map { .file($0) }
-        return tls
+    /// The process's TLS context for the system trust roots plus ``additionalTrustRoots``,
+    /// built on first use and shared by every connection that trusts the same roots.
+    func sharedTLSContext() throws -> NIOSSLContext {
+        try SharedTLSContext.context(additionalTrustRoots: additionalTrustRoots)
     }
 }

@@ -22,6 +22,10 @@ public enum LiveJSON {
         return decoder
     }
 
+    /// One decoder of ``makeDecoder()``'s kind for every frame of the process: a `JSONDecoder`
+    /// holds no state between `decode` calls, so threads may share it.
+    public static let sharedDecoder = makeDecoder()
+
     /// The key conversion of ``makeDecoder()``: snake_case protocol keys become camelCase, keys
     /// below an opaque field stay as they are.
     ///
@@ -36,7 +40,7 @@ public enum LiveJSON {
         return AnyCodingKey(camelCase(last.stringValue))
     }
 
-    /// Decodes `type` from `data` with `decoder` (``makeDecoder()`` unless given), refusing first what would crash
+    /// Decodes `type` from `data` with `decoder` (``sharedDecoder`` unless given), refusing first what would crash
     /// Foundation's parser instead of making it throw.
     ///
     /// swift-foundation's JSON scanner (Swift 6.3) traps when nesting passes its limit of 512 levels at an array
@@ -44,7 +48,7 @@ public enum LiveJSON {
     /// location past the end of the input. No JSON document ends with `[`, so such input is refused here with the
     /// error the decoder throws for other invalid input.
     /// - Throws: `DecodingError` as `JSONDecoder` does.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder = makeDecoder()) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder = sharedDecoder) throws -> T {
         guard data.last != UInt8(ascii: "[") else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid JSON: it ends inside an array."))

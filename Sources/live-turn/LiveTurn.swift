@@ -105,6 +105,8 @@ struct TurnPrinter {
             switch event {
             case .malformedFrame(let frame):
                 print("  ! \(frame)")
+            case .voiceQueued:
+                break
             case .message(let message):
                 if let content = message.serverContent {
                     if let text = content.inputTranscription?.text { print("  you: \(text)") }

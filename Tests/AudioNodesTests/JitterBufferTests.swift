@@ -88,18 +88,34 @@ struct JitterBufferTests {
         #expect(Self.fill(buffer, 40, now: 1_000 + idle + 2).samples == numbered(from: 160, count: 40), "the present, not a backlog")
     }
 
-    @Test("a full buffer drops the oldest audio to make room, and audio beyond the capacity at once")
+    @Test("a full buffer drops the oldest audio to make room, and audio beyond the capacity at once; both count as overflow")
     func overflow() {
         let buffer = JitterBuffer(targetSamples: 10, capacitySamples: 64, idleNanos: Self.never)
         #expect(buffer.capacity == 64)
         Self.push(buffer, numbered(from: 0, count: 50))
+        #expect(buffer.free == 14)
         Self.push(buffer, numbered(from: 50, count: 30))
         #expect(buffer.count == 64)
+        #expect(buffer.free == 0)
         #expect(buffer.dropped == 16)
+        #expect(buffer.overflowed == 16)
         #expect(Self.fill(buffer, 64).samples == numbered(from: 16, count: 64))
+        #expect(buffer.free == 64)
         Self.push(buffer, numbered(from: 80, count: 100))
         #expect(buffer.dropped == 16 + 36)
+        #expect(buffer.overflowed == 16 + 36)
         #expect(Self.fill(buffer, 64).samples == numbered(from: 116, count: 64))
+    }
+
+    @Test("flushed and idle-trimmed audio is dropped but no overflow")
+    func droppedWithoutOverflow() {
+        let idle = 250_000_000
+        let buffer = JitterBuffer(targetSamples: 40, capacitySamples: 1_000, idleNanos: idle)
+        _ = Self.fill(buffer, 10, now: 1_000)
+        Self.push(buffer, numbered(from: 0, count: 100), now: 1_000 + idle + 1)
+        buffer.flush()
+        #expect(buffer.dropped == 100)
+        #expect(buffer.overflowed == 0)
     }
 
     @Test("producer and consumer on two threads: every pushed sample is played once in order or counted as dropped")

@@ -59,6 +59,8 @@ struct EventCollector {
             switch event {
             case .malformedFrame(let frame):
                 malformed.append(frame)
+            case .voiceQueued:
+                break
             case .message(let message):
                 messages.append(message)
                 if stop(message) { return }

@@ -67,31 +67,8 @@ struct Talk: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try await bus.connect()
-        let terminal = RawTerminal()
-        let status = StatusLine()
-        defer {
-            status.remove()
-            terminal.restore()
-        }
-        let signals = RawTerminal.endingSignals()
-        let options = options()
-        let reply = try await client.call(
-            GatewayClient.managerPath, GatewayClient.managerInterface, "StartSession",
-            [.dictionary(key: .string, value: .variant, Dictionary(uniqueKeysWithValues: options.map { (.string($0), $1) }))],
-            action: "StartSession")
-        guard case .objectPath(let objectPath)? = reply.first else { throw CLIFailure("StartSession returned \(reply)") }
-        let session = objectPath.rawValue
-        let controller = TalkController(
-            client: client, session: session, pushToTalk: pushToTalk, microphone: input ?? "the default microphone",
-            status: status)
-        do {
-            try await controller.run(keys: terminal.isRaw ? RawTerminal.keys() : nil, signals: signals)
-        } catch {
-            await client.close()
-            throw error
-        }
-        await client.close()
+        try await TalkController.converse(
+            bus: bus, options: options(), pushToTalk: pushToTalk, microphone: input ?? "the default microphone")
     }
 }
 
@@ -156,6 +133,37 @@ actor TalkController {
         Terminal.write(renderer.styled { $0.dim(header) } + "\n")
         statusLine.install()
         statusLine.show(status.line)
+    }
+
+    /// Starts a session bound to this command with `options`, converses in the terminal until
+    /// it ends, and closes the session whatever happened: `talk` and `translate`.
+    static func converse(
+        bus: BusOptions, options: [String: DBusValue], pushToTalk: Bool, microphone: String,
+        activity: String = "talking with"
+    ) async throws {
+        let client = try await bus.connect()
+        let terminal = RawTerminal()
+        let status = StatusLine()
+        defer {
+            status.remove()
+            terminal.restore()
+        }
+        let signals = RawTerminal.endingSignals()
+        let reply = try await client.call(
+            GatewayClient.managerPath, GatewayClient.managerInterface, "StartSession",
+            [.dictionary(key: .string, value: .variant, Dictionary(uniqueKeysWithValues: options.map { (.string($0), $1) }))],
+            action: "StartSession")
+        guard case .objectPath(let objectPath)? = reply.first else { throw CLIFailure("StartSession returned \(reply)") }
+        let controller = TalkController(
+            client: client, session: objectPath.rawValue, pushToTalk: pushToTalk, microphone: microphone,
+            status: status, activity: activity)
+        do {
+            try await controller.run(keys: terminal.isRaw ? RawTerminal.keys() : nil, signals: signals)
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
     }
 
     /// Prepares, converses until the end, and closes the session whatever happened.

@@ -59,28 +59,8 @@ struct Translate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try await bus.connect()
-        let terminal = RawTerminal()
-        let status = StatusLine()
-        defer {
-            status.remove()
-            terminal.restore()
-        }
-        let signals = RawTerminal.endingSignals()
-        let reply = try await client.call(
-            GatewayClient.managerPath, GatewayClient.managerInterface, "StartSession",
-            [.dictionary(key: .string, value: .variant, Dictionary(uniqueKeysWithValues: options().map { (.string($0), $1) }))],
-            action: "StartSession")
-        guard case .objectPath(let objectPath)? = reply.first else { throw CLIFailure("StartSession returned \(reply)") }
-        let controller = TalkController(
-            client: client, session: objectPath.rawValue, pushToTalk: false, microphone: input ?? "the default microphone",
-            status: status, activity: "translating into \(to) with")
-        do {
-            try await controller.run(keys: terminal.isRaw ? RawTerminal.keys() : nil, signals: signals)
-        } catch {
-            await client.close()
-            throw error
-        }
-        await client.close()
+        try await TalkController.converse(
+            bus: bus, options: options(), pushToTalk: false, microphone: input ?? "the default microphone",
+            activity: "translating into \(to) with")
     }
 }

@@ -203,7 +203,10 @@ swift_groups=("LiveProtocolTests|GatewaySettingsTests|SessionMachineTests|DBusSe
               LiveSimulatorTests LocalEndpointTests LiveClientTests GatewayTests AudioNodesTests)
 # Suites that stream real-time audio through PipeWire run on their own, after every other suite:
 # PipeWire has no realtime priority here, and suites running beside them cause xruns.
-realtime_suites=(GatewayTests.AudioSessionTests GatewayTests.EchoRoomTests)
+# The video suites (a video source, JPEG encoding in a debug build, the portal) run on their own
+# too: beside GatewayTests' scripted protocol timings they stretch them past their limits.
+realtime_suites=(GatewayTests.AudioSessionTests GatewayTests.EchoRoomTests GatewayTests.VideoShareTests
+                 GatewayTests.SendImageTests GeminiLiveCLITests.ShareTests)
 
 swift_test_count() {  # the Swift tests run, summed over every `swift test` run of the logs (TSan's too)
     local n total=0

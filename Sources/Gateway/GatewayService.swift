@@ -114,9 +114,6 @@ public final class GatewayService: Service, Sendable {
         guard let client = configuration.client else { return }
         let path = registry.withLock { registry in registry.sessions.first { $0.session === session }?.path }
         guard let path else { return }
-        // The session's signals go out from their own task, in order, while it runs; its Closed
-        // is sent before its object leaves the bus.
-        let signals = Task { await session.signals.drain() }
         var watch: NameOwnerWatch?
         let started = ContinuousClock.now
         var ownerProcess: String?
@@ -168,8 +165,6 @@ public final class GatewayService: Service, Sendable {
             await session.run(client: client, logger: logger.with("session", session.id))
             group.cancelAll()
         }
-        session.signals.finish()
-        await signals.value
         watch?.cancel()
         if case .shutdown = await session.closeCause {
             logger.info("session \(session.id) closed for shutdown; its handle is kept to resume it at the next start")

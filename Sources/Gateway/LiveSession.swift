@@ -66,10 +66,7 @@ public actor LiveSession {
     var heldInputMarks: [Int] = []
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
-    /// Queues an event for the bus (``signals``); never waits for it to be sent.
     let emit: @Sendable (SessionEvent) async -> Void
-    /// The session's events on their way to the bus; the gateway runs its ``SignalQueue/drain()``.
-    nonisolated let signals: SignalQueue
     let endingCause: @Sendable () -> CloseCause?
 
     /// When StartSession's caller got its answer (the first connection came up or failed); nil
@@ -116,9 +113,7 @@ public actor LiveSession {
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
-        let signals = SignalQueue(send: emit)
-        self.signals = signals
-        self.emit = { signals.enqueue($0) }
+        self.emit = emit
     }
 
     // MARK: Life

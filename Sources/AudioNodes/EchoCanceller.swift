@@ -65,9 +65,11 @@ public final class EchoCanceller: @unchecked Sendable {
         self.name = name
         self.configuration = configuration
         self.logger = logger
-        let arguments = Self.moduleArguments(prefix: name, configuration: configuration, remote: pipeWire.remoteName)
         module = try pipeWire.withLock { () throws(AudioNodesError) -> OpaquePointer in
             _ = try pipeWire.coreLocked()
+            let arguments = Self.moduleArguments(
+                prefix: name, configuration: configuration, remote: pipeWire.remoteName,
+                bufferMilliseconds: Self.bufferMilliseconds(clock: pipeWire.registry.clockSettings))
             guard let module = pwshim_module_load(pipeWire.context, Self.moduleName, arguments) else {
                 throw AudioNodesError("pw_context_load_module(\(Self.moduleName))", result: negativeErrno())
             }
@@ -118,10 +120,35 @@ public final class EchoCanceller: @unchecked Sendable {
     /// The source's node name for the prefix.
     public static func sourceName(prefix: String) -> String { "\(prefix)-source" }
 
+    /// The module's `buffer.max_size`, in ms, for the daemon's `clock.*` settings.
+    ///
+    /// PipeWire 0.3.65's module runs the canceller once both its microphone and its reference
+    /// streams have a block, one block of each, from rings of `buffer.max_size` (100 ms by
+    /// default). When one stream delivers before the other (at start, or when a cycle is
+    /// missed), that stream's backlog stays in its ring for good: a reference 100 ms late is
+    /// behind its own echo, which no canceller can remove (measured in the virtual room: 12–14 dB
+    /// removed instead of 60+, and the model answering itself). PipeWire 1.5.82 processes only
+    /// the newest block ("module-echo-cancel: Sync capture and sink buffers"); here the ring is
+    /// kept to two graph blocks, which bounds the skew to one block. A block larger than the ring
+    /// would overrun it, so the ring follows the quantum the graph can run while the canceller
+    /// asks for 10 ms: `clock.force-quantum`, else 480 frames at 48 kHz held within
+    /// `clock.min-quantum` and `clock.max-quantum`; never under 20 ms.
+    static func bufferMilliseconds(clock: [String: String]) -> Int {
+        func value(_ key: String) -> Int? { clock[key].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+        let rate = value("clock.rate") ?? 48_000
+        let wanted = 480 * rate / 48_000
+        let quantum = value("clock.force-quantum")
+            ?? min(max(wanted, value("clock.min-quantum") ?? 0), value("clock.max-quantum") ?? Int.max)
+        let twoBlocks = (2 * quantum * 1000 + rate - 1) / rate
+        return max(20, twoBlocks)
+    }
+
     /// The module's SPA-JSON arguments.
     /// `remote`: the daemon's socket when it is not the default (the module makes its own
-    /// connection, to the same daemon as the gateway's).
-    static func moduleArguments(prefix: String, configuration: Configuration, remote: String? = nil) -> String {
+    /// connection, to the same daemon as the gateway's); `bufferMilliseconds`: see
+    /// ``bufferMilliseconds(clock:)``.
+    static func moduleArguments(prefix: String, configuration: Configuration, remote: String? = nil,
+                                bufferMilliseconds: Int = 20) -> String {
         var capture: [(String, String)] = [
             ("node.name", "\(prefix)-capture"),
             ("node.description", "Gemini Live echo canceller: microphone in"),
@@ -154,6 +181,7 @@ public final class EchoCanceller: @unchecked Sendable {
             "audio.rate = 48000",
             "audio.channels = 1",
             "audio.position = [ MONO ]",
+            "buffer.max_size = \(bufferMilliseconds)",
             "aec.args = \(spaObject(tuning))",
             "capture.props = \(spaObject(capture + shared))",
             "sink.props = \(spaObject(reference + shared))",

@@ -63,6 +63,10 @@ final class GraphRegistry: @unchecked Sendable {
     private(set) var metadata: (id: UInt32, proxy: OpaquePointer)?
     /// The `target.*` values of the `default` metadata, by subject and key.
     private(set) var metadataValues: [UInt32: [String: MetadataValue]] = [:]
+    /// The bound `settings` metadata (the daemon's, always there).
+    private var settings: (id: UInt32, proxy: OpaquePointer)?
+    /// Its `clock.*` values (`clock.rate`, `clock.min-quantum`, `clock.force-quantum`, …).
+    private(set) var clockSettings: [String: String] = [:]
     private var pendingSyncs: [Int32: PendingSync] = [:]
     /// The applications routed by this process, by the app's node id.
     var routes: [UInt32: RouteRecord] = [:]
@@ -103,6 +107,9 @@ final class GraphRegistry: @unchecked Sendable {
         nodes.values.forEach { pwshim_object_destroy($0.proxy) }
         clients.values.forEach { pwshim_object_destroy($0.proxy) }
         if let metadata { pwshim_object_destroy(metadata.proxy) }
+        if let settings { pwshim_object_destroy(settings.proxy) }
+        settings = nil
+        clockSettings = [:]
         nodes = [:]
         clients = [:]
         ports = [:]
@@ -212,6 +219,15 @@ final class GraphRegistry: @unchecked Sendable {
                   }, owner)
             else { return }
             metadata = (id, proxy)
+        case Self.metadataType where properties["metadata.name"] == "settings":
+            guard settings == nil, let registry,
+                  let proxy = pwshim_registry_bind_metadata(registry, id, { data, subject, key, _, value in
+                      guard let data, subject == 0 else { return }
+                      Unmanaged<GraphRegistry>.fromOpaque(data).takeUnretainedValue().settingChanged(
+                          key: key.map { String(cString: $0) }, value: value.map { String(cString: $0) })
+                  }, owner)
+            else { return }
+            settings = (id, proxy)
         default:
             break
         }
@@ -249,7 +265,20 @@ final class GraphRegistry: @unchecked Sendable {
             self.metadata = nil
             metadataValues = [:]
             metadataRemovedLocked()
+        } else if let settings, settings.id == id {
+            pwshim_object_release(settings.proxy)
+            self.settings = nil
+            clockSettings = [:]
         }
+    }
+
+    private func settingChanged(key: String?, value: String?) {
+        guard let key else {
+            clockSettings = [:]
+            return
+        }
+        guard key.hasPrefix("clock.") else { return }
+        clockSettings[key] = value
     }
 
     private func metadataChanged(subject: UInt32, key: String?, type: String?, value: String?) {

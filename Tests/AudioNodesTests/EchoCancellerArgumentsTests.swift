@@ -20,6 +20,20 @@ struct EchoCancellerArgumentsTests {
         #expect(EchoCanceller.sourceName(prefix: "gemini-live-echo-1") == "gemini-live-echo-1-source")
     }
 
+    @Test("buffer.max_size: two blocks of the quantum the graph runs with the canceller, at least 20 ms")
+    func bufferSize() {
+        #expect(EchoCanceller.bufferMilliseconds(clock: [:]) == 20)
+        let desktop = ["clock.rate": "48000", "clock.quantum": "1024", "clock.min-quantum": "32",
+                       "clock.max-quantum": "2048", "clock.force-quantum": "0"]
+        #expect(EchoCanceller.bufferMilliseconds(clock: desktop) == 20)
+        #expect(EchoCanceller.bufferMilliseconds(clock: ["clock.min-quantum": "1024"]) == 43)
+        #expect(EchoCanceller.bufferMilliseconds(clock: ["clock.force-quantum": "2048", "clock.min-quantum": "64"]) == 86)
+        #expect(EchoCanceller.bufferMilliseconds(clock: ["clock.rate": "44100", "clock.max-quantum": "256"]) == 20)
+        #expect(EchoCanceller.bufferMilliseconds(clock: ["clock.force-quantum": "junk"]) == 20)
+        #expect(EchoCanceller.moduleArguments(prefix: "p", configuration: .init(), bufferMilliseconds: 43)
+            .contains("buffer.max_size = 43"))
+    }
+
     @Test("without targets the session manager's defaults are used; names are quoted and escaped")
     func defaultsAndQuoting() {
         let arguments = EchoCanceller.moduleArguments(prefix: "p", configuration: .init())

@@ -21,8 +21,10 @@ public struct TestDesktop: Sendable {
     /// The PipeWire socket, for ``PipeWireLoop/Configuration/remote``.
     public var socket: String { directory + "/pipewire-0" }
 
-    /// Starts a desktop, runs `body` in it, and stops it.
-    public static func run<T>(wirePlumber: Bool = true, _ body: (TestDesktop) async throws -> T) async throws -> T {
+    /// Starts a desktop, runs `body` in it, and stops it. `quantum`: the frames the graph is
+    /// pinned to (``quantum`` by default; PipeWire's echo canceller needs a multiple of 480).
+    public static func run<T>(wirePlumber: Bool = true, quantum: Int = Self.quantum,
+                              _ body: (TestDesktop) async throws -> T) async throws -> T {
         var environment = ProcessInfo.processInfo.environment
         environment["TEST_DESKTOP_QUANTUM"] = String(quantum)
         environment["TEST_DESKTOP_WIREPLUMBER"] = wirePlumber ? "1" : "0"

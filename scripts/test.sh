@@ -243,19 +243,21 @@ phase_swift() {
         # shellcheck disable=SC2206  # a word list on purpose
         args=($run)
         # A test process that ends without swift-testing's summary did not run all its tests,
-        # whatever its exit status says (seen, rarely, in the tmux-driven CLI suites): it is
-        # reported and run once more; a second silent end fails the phase.
-        for attempt in 1 2; do
+        # whatever its exit status says (seen, rarely, at the end of a run): it is reported and
+        # run once more; a second silent end fails the phase. A real-time suite (audio or video
+        # through PipeWire, which has no realtime priority on a shared machine) that fails is run
+        # once more too; both results stay in the log and the summary names it. Each of the two
+        # earns one more run, so a run can go at most three times; every other failure stands.
+        local retried_failure=0 retried_silence=0
+        for attempt in 1 2 3; do
             GEMINI_LIVE_FRAMES_OUT="$frames.part" with_timeout "$swift_test_timeout" \
                 "${user_env[@]}" swift test "${swiftpm[@]}" --skip-build "${args[@]}" 2>&1 | tee "$artifacts/swift-run.log"
             run_rc=${PIPESTATUS[0]}
             cat "$artifacts/swift-run.log" >> "$artifacts/swift-test.log"
             if [ "$run_rc" -ne 0 ]; then
-                # A real-time suite (audio or video through PipeWire, which has no realtime priority
-                # on a shared machine) that fails is run once more; both results stay in the log
-                # and the summary names it. Every other failure stands.
-                [ "$attempt" -eq 1 ] && [[ " ${realtime_suites[*]} " == *" $(realtime_suite_of "$run") "* ]] || break
-                echo "[test] real-time suite run $run failed (attempt 1): running it once more" | tee -a "$artifacts/swift-test.log"
+                [ "$retried_failure" -eq 0 ] && [[ " ${realtime_suites[*]} " == *" $(realtime_suite_of "$run") "* ]] || break
+                echo "[test] real-time suite run $run failed (attempt $attempt): running it once more" | tee -a "$artifacts/swift-test.log"
+                retried_failure=1
                 rerun+=("$(realtime_suite_of "$run")")
                 rm -f "$frames.part"
                 continue
@@ -265,6 +267,8 @@ phase_swift() {
             silent=$((silent + 1))
             run_rc=1
             rm -f "$frames.part"
+            [ "$retried_silence" -eq 0 ] || break
+            retried_silence=1
         done
         [ -s "$frames.part" ] && cat "$frames.part" >> "$frames"
         rm -f "$frames.part"

@@ -245,9 +245,10 @@ phase_swift() {
         local -a args=()
         # shellcheck disable=SC2206  # a word list on purpose
         args=($run)
-        # A test process that ends without swift-testing's summary did not run all its tests,
-        # whatever its exit status says (seen, rarely, at the end of a run): it is reported and
-        # run once more; a second silent end fails the phase. A real-time suite (audio or video
+        # A run whose swift-testing summary never reached the log may not have run all its tests,
+        # whatever its exit status says (`swift test` relays the binary's output and now and then
+        # loses a "✔" line whose first byte was written on its own): it is reported and run once
+        # more; a second silent end fails the phase. A real-time suite (audio or video
         # through PipeWire, which has no realtime priority on a shared machine) that fails is run
         # once more too; both results stay in the log and the summary names it. Each of the two
         # earns one more run, so a run can go at most three times; every other failure stands.
@@ -267,8 +268,8 @@ phase_swift() {
             fi
             grep -aqE 'Test run with [0-9]+ tests?' "$artifacts/swift-run.log" && break
             # A run of one suite whose own verdict, "✔ Suite … passed", came after all its tests,
-            # with nothing failed, ran whole even though the process ended before the summary
-            # (seen at the very end of such runs): its tests are counted from their lines.
+            # with nothing failed, ran whole even though its summary line was lost: its tests are
+            # counted from their lines.
             if [ -n "$(realtime_suite_of "$run")" ] && [ "$(grep -acE '^◇ Suite ' "$artifacts/swift-run.log")" -eq 1 ] &&
                 grep -aqE '^✔ Suite .* passed after' "$artifacts/swift-run.log" && ! grep -aqE '^✘ ' "$artifacts/swift-run.log"; then
                 local counted

@@ -29,7 +29,7 @@
 #   GEMINI_LIVE_SKIP_DEPS=1  GEMINI_LIVE_SKIP_DESKTOP=1  GEMINI_LIVE_SKIP_INTEROP=1  GEMINI_LIVE_SKIP_BENCH=1
 #   GEMINI_LIVE_SKIP_TSAN=1  GEMINI_LIVE_SKIP_ECHO=1
 # Other knobs:
-#   GEMINI_LIVE_SWIFT_TEST_ARGS="--filter LiveClientTests"   the test run's --filter/--skip arguments
+#   GEMINI_LIVE_SWIFT_TEST_ARGS="--filter LiveClientTests"   extra `swift test` arguments
 #   GEMINI_LIVE_BENCH_ARGS="--duration 0.5 --runs 1"         live-benchmark arguments
 #   GEMINI_LIVE_SWIFT_TEST_TIMEOUT=600                       seconds before a hung `swift test` is stopped
 #   GEMINI_LIVE_SCRATCH_PATH=DIR  SwiftPM build directory (default: SwiftPM's .build); a
@@ -239,12 +239,8 @@ phase_swift() {
     fi
     : > "$frames"
     : > "$artifacts/swift-test.log"
-    local rc=0 run run_rc silent=0 attempt test_binary
+    local rc=0 run run_rc silent=0 attempt
     local -a rerun=()
-    # The built test binary, run the way `swift test` runs it, but with its output straight into
-    # the log: `swift test` relays it and now and then loses a "✔" line whose first byte the
-    # binary wrote on its own (a summary lost that way looked like a test process ending early).
-    test_binary="$("${user_env[@]}" swift build "${swiftpm[@]}" --show-bin-path)/gemini-live-gatewayPackageTests.xctest"
     for run in "${runs[@]}"; do
         local -a args=()
         # shellcheck disable=SC2206  # a word list on purpose
@@ -259,7 +255,7 @@ phase_swift() {
         local retried_failure=0 retried_silence=0
         for attempt in 1 2 3; do
             GEMINI_LIVE_FRAMES_OUT="$frames.part" with_timeout "$swift_test_timeout" \
-                "${user_env[@]}" NO_COLOR=1 "$test_binary" --testing-library swift-testing "${args[@]}" 2>&1 | tee "$artifacts/swift-run.log"
+                "${user_env[@]}" swift test "${swiftpm[@]}" --skip-build "${args[@]}" 2>&1 | tee "$artifacts/swift-run.log"
             run_rc=${PIPESTATUS[0]}
             cat "$artifacts/swift-run.log" >> "$artifacts/swift-test.log"
             if [ "$run_rc" -ne 0 ]; then

@@ -105,6 +105,19 @@ extension ConnectionCore {
         }
     }
 
+    func queueSignal(
+        path: DBusObjectPath, interface name: String, member: String, arguments: [DBusValue],
+        failed: (@Sendable (DBusError) -> Void)?
+    ) {
+        post(failed, what: "signal \(name).\(member) at \(path)") { () throws(DBusError) in
+            guard let object = self.objects[path] else { throw .invalidArgs("No object is exported at \(path)") }
+            guard let interface = object.interface(named: name) else {
+                throw .invalidArgs("Object \(path) has no interface \(name)")
+            }
+            try self.emit(path: path, interface: interface.description, member: member, arguments: arguments)
+        }
+    }
+
     /// Checks a signal against its declaration and sends it. Call on the queue.
     func emit(path: DBusObjectPath, interface: InterfaceDescription, member: String, arguments: [DBusValue]) throws(DBusError) {
         guard let signal = interface.signal(named: member) else {

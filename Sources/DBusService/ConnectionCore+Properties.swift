@@ -122,6 +122,15 @@ extension ConnectionCore {
         }
     }
 
+    func queuePropertiesChanged(
+        path: DBusObjectPath, interface: String, changed: [String: DBusValue], invalidated: [String],
+        failed: (@Sendable (DBusError) -> Void)?
+    ) {
+        post(failed, what: "PropertiesChanged of \(interface) at \(path)") { () throws(DBusError) in
+            try self.sendPropertiesChanged(path: path, interface: interface, changed: changed, invalidated: invalidated)
+        }
+    }
+
     /// Builds and sends `PropertiesChanged`, honouring each property's EmitsChangedSignal. Call on the queue.
     func sendPropertiesChanged(
         path: DBusObjectPath, interface name: String, changed: [String: DBusValue], invalidated: [String]

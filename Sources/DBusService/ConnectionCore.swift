@@ -170,6 +170,19 @@ final class ConnectionCore: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Runs `body` on the queue without waiting for it; a failure goes to `failed`, or to the log.
+    func post(
+        _ failed: (@Sendable (DBusError) -> Void)?, what: String, _ body: @escaping @Sendable () throws(DBusError) -> Void
+    ) {
+        queue.async {
+            do throws(DBusError) {
+                try body()
+            } catch {
+                if let failed { failed(error) } else { self.logger.warning("\(what) not sent: \(error.message)") }
+            }
+        }
+    }
+
     /// Queues a message for sending. Call on the queue; a closed connection drops it (with a debug log).
     func send(_ message: BusMessage) {
         guard let connection else {

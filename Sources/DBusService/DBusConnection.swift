@@ -157,6 +157,29 @@ public final class DBusConnection: Sendable {
         try await core.emitPropertiesChanged(path: path, interface: interface, changed: changed, invalidated: invalidated)
     }
 
+    /// Queues a signal like ``emitSignal(path:interface:member:arguments:)`` and returns at once: it goes out
+    /// in order with everything queued on this connection before it, method replies included. So a caller
+    /// that queues a signal and then answers a call (or serves a property read) whose result follows from it
+    /// never lets the answer overtake the signal.
+    ///
+    /// `failed` runs on the connection's queue if the signal is not declared, its arguments do not match,
+    /// or the object is not exported when its turn comes; without it the failure is logged.
+    public func queueSignal(
+        path: DBusObjectPath, interface: String, member: String, arguments: [DBusValue] = [],
+        failed: (@Sendable (DBusError) -> Void)? = nil
+    ) {
+        core.queueSignal(path: path, interface: interface, member: member, arguments: arguments, failed: failed)
+    }
+
+    /// Queues `PropertiesChanged` like ``emitPropertiesChanged(path:interface:changed:invalidated:)`` and returns
+    /// at once, in order with everything queued before it (see ``queueSignal(path:interface:member:arguments:failed:)``).
+    public func queuePropertiesChanged(
+        path: DBusObjectPath, interface: String, changed: [String: DBusValue], invalidated: [String] = [],
+        failed: (@Sendable (DBusError) -> Void)? = nil
+    ) {
+        core.queuePropertiesChanged(path: path, interface: interface, changed: changed, invalidated: invalidated, failed: failed)
+    }
+
     /// Subscribes to signals other connections emit (`AddMatch`), delivered as an `AsyncStream`.
     ///
     /// The bus routes only matching signals to this connection; the connection also checks each signal against the

@@ -77,12 +77,12 @@ extension GatewayService {
             id: id, owner: Self.endpointOwner, configuration: configuration, setup: setup,
             stallTimeout: self.configuration.stallTimeout, audio: audio, relay: relay,
             endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
-            emit: { [weak self] event in
+            emit: { [weak self] event, values in
                 if case .closed(let code, let reason, let explanation) = event {
                     let close = RelayFilter.clientClose(code: code, reason: reason, explanation: explanation)
-                    await relay.close(close.code, close.reason)
+                    Task { await relay.close(close.code, close.reason) }
                 }
-                await self?.emit(event, path: path, bus: bus)
+                self?.emit(event, values: values, path: path, bus: bus)
             })
         logger.info("endpoint session \(id) for \(client): \(setup.modelID)")
         do {
@@ -109,7 +109,7 @@ extension GatewayService {
         let session = LiveSession(
             id: id, owner: Self.endpointOwner, configuration: SessionConfiguration(model: model),
             setup: Setup(model: model),
-            emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
+            emit: { [weak self] event, values in self?.emit(event, values: values, path: path, bus: bus) })
         logger.warning("endpoint session \(id) for \(client) refused before anything was sent: \(explanation)")
         await session.refuseSetup(explanation)
         // The session is closed before it runs: serving it opens no connection, only lists it.

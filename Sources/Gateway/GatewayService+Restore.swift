@@ -7,7 +7,7 @@ import Synchronization
 
 extension GatewayService {
     /// Records the new resumable handle of the detached session at `path`.
-    func remember(_ handle: String, path: DBusObjectPath) async {
+    func remember(_ handle: String, path: DBusObjectPath) {
         guard let store, let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }),
             let userID = session.detachedUserID
         else { return }
@@ -39,7 +39,7 @@ extension GatewayService {
                 idleTimeout: .seconds(entry.idleTimeoutSeconds), stallTimeout: configuration.stallTimeout,
                 audio: configuration.audio?.nodes,
                 endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
-                emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
+                emit: { [weak self] event, values in self?.emit(event, values: values, path: path, bus: bus) })
             do {
                 try await launch(session, at: path, on: bus, limit: .max)
                 logger.notice("resuming detached session \(entry.id) from the handle saved at \(entry.savedAt)")

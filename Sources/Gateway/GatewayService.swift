@@ -247,7 +247,7 @@ public final class GatewayService: Service, Sendable {
             detachedUserID: detachedUserID, idleTimeout: parsed.idleTimeout, stallTimeout: configuration.stallTimeout,
             audio: configuration.audio == nil ? nil : parsed.audio,
             endingCause: { [weak self] in self?.isShuttingDown == true ? .shutdown : nil },
-            emit: { [weak self] event in await self?.emit(event, path: path, bus: bus) })
+            emit: { [weak self] event, values in self?.emit(event, values: values, path: path, bus: bus) })
         try await launch(session, at: path, on: bus, limit: maxSessionsPerOwner)
         try await session.waitUntilReady()
         try? await bus.emitPropertiesChanged(
@@ -427,7 +427,9 @@ public final class GatewayService: Service, Sendable {
     /// Whether graceful shutdown has begun.
     var isShuttingDown: Bool { shuttingDown.withLock { $0 } }
 
-    func emit(_ event: SessionEvent, path: DBusObjectPath, bus: DBusConnection) async {
+    /// Queues the signal `event` stands for on `bus` and returns at once (the session's actor and the
+    /// network read loop behind it never wait for the bus); `values` are a `.propertiesChanged`'s.
+    func emit(_ event: SessionEvent, values: [String: DBusValue], path: DBusObjectPath, bus: DBusConnection) {
         let interface = GatewayConfiguration.sessionInterface
         let (member, arguments): (String, [DBusValue])
         switch event {
@@ -460,26 +462,21 @@ public final class GatewayService: Service, Sendable {
         case .resumed(let contextKept):
             (member, arguments) = ("Resumed", [.boolean(contextKept)])
         case .resumable(let handle):
-            await remember(handle, path: path)
-            await emit(.propertiesChanged(["ResumptionHandle"]), path: path, bus: bus)
+            remember(handle, path: path)
             return
         case .closed(let code, let reason, let explanation):
             (member, arguments) = ("Closed", [.uint32(code), .string(reason), .string(explanation)])
         case .videoStopped(let error, let message):
             (member, arguments) = ("VideoStopped", [.string(error), .string(message)])
-        case .propertiesChanged(let names):
-            guard let session = registry.withLock({ $0.sessions.first { $0.path == path }?.session }) else { return }
-            let values = await session.propertyValues(Set(names))
-            do {
-                try await bus.emitPropertiesChanged(path: path, interface: interface, changed: values)
-            } catch {
+        case .propertiesChanged:
+            let logger = self.logger
+            bus.queuePropertiesChanged(path: path, interface: interface, changed: values) { error in
                 logger.debug("PropertiesChanged not sent for \(path): \(error)")
             }
             return
         }
-        do {
-            try await bus.emitSignal(path: path, interface: interface, member: member, arguments: arguments)
-        } catch {
+        let logger = self.logger
+        bus.queueSignal(path: path, interface: interface, member: member, arguments: arguments) { error in
             logger.warning("signal \(member) not sent for \(path): \(error)")
         }
     }

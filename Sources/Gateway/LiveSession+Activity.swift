@@ -249,7 +249,7 @@ extension LiveSession {
             let names = talk.dirty.sorted()
             talk.dirty = []
             talk.lastEmitAt = now
-            await emit(.propertiesChanged(names))
+            emit(.propertiesChanged(names))
         }
     }
 

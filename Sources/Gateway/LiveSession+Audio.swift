@@ -13,7 +13,7 @@ extension LiveSession {
         voice.play(into: nodes)
         uplink.capture(from: nodes.input)
         audio.status = .active
-        await emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode"]))
+        emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode"]))
     }
 
     /// The nodes are about to be removed; their counters are kept.
@@ -23,7 +23,7 @@ extension LiveSession {
         uplink.capture(from: nil)
         audio.retireNodes()
         audio.status = .starting
-        await emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode"]))
+        emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode"]))
     }
 
     /// PipeWire is unreachable: the session goes on without nodes and says why.
@@ -34,7 +34,7 @@ extension LiveSession {
         guard audio.status != .unavailable else { return }
         audio.status = .unavailable
         lastError = "\(reason). The session goes on without audio; its nodes come back when PipeWire runs again."
-        await emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode", "LastError"]))
+        emit(.propertiesChanged(["AudioState", "InputNode", "OutputNode", "LastError"]))
     }
 
     // MARK: Routing

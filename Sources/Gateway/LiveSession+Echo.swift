@@ -16,7 +16,7 @@ extension LiveSession {
         if decision.enabled { echoGuard.arm() }
         guard audio.echoCancel != decision else { return }
         audio.echoCancel = decision
-        await emit(.propertiesChanged(["EchoCancel", "EchoCancelReason"]))
+        emit(.propertiesChanged(["EchoCancel", "EchoCancelReason"]))
     }
 
     /// The second line of defence: whether an input transcription fragment is the user's words
@@ -31,7 +31,7 @@ extension LiveSession {
         if voice.voicePlaysUntil > 0 { audio.echoFilter.voicePlays(until: .now + .nanoseconds(playsFor)) }
         guard audio.echoFilter.admits(text, now: .now) else {
             audio.echoTranscriptsSuppressed += 1
-            await emit(.propertiesChanged(["EchoTranscriptsSuppressed"]))
+            emit(.propertiesChanged(["EchoTranscriptsSuppressed"]))
             return false
         }
         return true
@@ -79,7 +79,7 @@ extension LiveSession {
     func publishLevels(of nodes: SessionAudio) async -> Bool {
         guard audio.nodes === nodes else { return false }
         if audio.levels.publishable(nodes, now: .now) {
-            await emit(.propertiesChanged(["InputLevel", "OutputLevel"]))
+            emit(.propertiesChanged(["InputLevel", "OutputLevel"]))
         }
         return true
     }

@@ -91,7 +91,7 @@ extension LiveSession {
                 "resumed on connection \(plan.number) (\(plan.purpose), context \(contextKept ? "kept" : "lost")); resent \(resent) message(s)")
             link.resumeCompleted()
             await reportState()
-            await emit(.resumed(contextKept: contextKept))
+            emit(.resumed(contextKept: contextKept))
             return true
         }
     }
@@ -154,7 +154,7 @@ extension LiveSession {
     /// Says why the session reconnects and queues connection `plan`.
     private func reopen(_ plan: LinkPlan, lastError: String) async {
         self.lastError = lastError
-        if await !reportState() { await emit(.propertiesChanged(["LastError"])) }
+        if await !reportState() { emit(.propertiesChanged(["LastError"])) }
         jobs?.yield(.connect(plan))
     }
 

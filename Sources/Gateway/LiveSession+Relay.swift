@@ -115,13 +115,13 @@ extension LiveSession {
 
     private func refuse(_ close: PreflightClose, explanation: String) async -> ClientFrameOutcome {
         lastError = "The local client sent a frame the service refuses: \(explanation)"
-        await emit(.propertiesChanged(["LastError"]))
+        emit(.propertiesChanged(["LastError"]))
         return .refused(close, explanation: explanation)
     }
 
     private func notSent(_ explanation: String) async -> ClientFrameOutcome {
         lastError = explanation
-        await emit(.propertiesChanged(["LastError"]))
+        emit(.propertiesChanged(["LastError"]))
         return .notSent(explanation)
     }
 }

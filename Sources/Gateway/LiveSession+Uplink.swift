@@ -37,7 +37,7 @@ extension LiveSession {
                 changed.append("LastError")
             }
         }
-        await emit(.propertiesChanged(changed))
+        emit(.propertiesChanged(changed))
     }
 
     /// Takes in the user's speech as the uplink pump heard it (the pump follows the level of the

@@ -24,7 +24,7 @@ extension LiveSession {
         }
         video.status = .starting
         video.source = source
-        await emit(.propertiesChanged(["VideoState", "VideoSource"]))
+        emit(.propertiesChanged(["VideoState", "VideoSource"]))
     }
 
     /// The share being set up failed: the slot is free again.
@@ -32,7 +32,7 @@ extension LiveSession {
         guard video.status == .starting else { return }
         video.status = .idle
         video.source = ""
-        await emit(.propertiesChanged(["VideoState", "VideoSource"]))
+        emit(.propertiesChanged(["VideoState", "VideoSource"]))
     }
 
     /// Starts `share` (its frames go out from now on); false when the session closed meanwhile
@@ -43,7 +43,7 @@ extension LiveSession {
         video.source = share.source
         video.share = share
         video.sharesContinuation.yield(share)
-        await emit(.propertiesChanged(["VideoState", "VideoSource"]))
+        emit(.propertiesChanged(["VideoState", "VideoSource"]))
         return true
     }
 
@@ -86,8 +86,8 @@ extension LiveSession {
             lastError = message
             changed.append("LastError")
         }
-        await emit(.propertiesChanged(changed))
-        await emit(.videoStopped(error: name, message: message))
+        emit(.propertiesChanged(changed))
+        emit(.videoStopped(error: name, message: message))
     }
 
     // MARK: Frames
@@ -99,19 +99,19 @@ extension LiveSession {
     func sendVideoFrame(_ jpeg: Data) async -> Bool {
         guard state == .active, closeCause == nil else {
             video.framesSkipped += 1
-            await emit(.propertiesChanged(["VideoFramesSkipped"]))
+            emit(.propertiesChanged(["VideoFramesSkipped"]))
             return false
         }
         do {
             try await sendRealtime(.realtimeInput(RealtimeInput(video: Blob(mimeType: "image/jpeg", data: jpeg))), frame: true)
         } catch {
             video.framesSkipped += 1
-            await emit(.propertiesChanged(["VideoFramesSkipped"]))
+            emit(.propertiesChanged(["VideoFramesSkipped"]))
             return false
         }
         video.framesSent += 1
         video.bytesSent += UInt64(jpeg.count)
-        await emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent"]))
+        emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent"]))
         return true
     }
 
@@ -122,13 +122,13 @@ extension LiveSession {
         video.framesSent -= min(video.framesSent, 1)
         video.bytesSent -= min(video.bytesSent, UInt64(blob.data.count))
         video.framesSkipped += 1
-        await emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent", "VideoFramesSkipped"]))
+        emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent", "VideoFramesSkipped"]))
     }
 
     /// A frame was not sent (unchanged picture, or it could not be converted).
     func videoFrameSkipped() async {
         video.framesSkipped += 1
-        await emit(.propertiesChanged(["VideoFramesSkipped"]))
+        emit(.propertiesChanged(["VideoFramesSkipped"]))
     }
 
     /// Sends one still image (PNG or JPEG, checked) as `realtimeInput.video`. Kept for a
@@ -140,7 +140,7 @@ extension LiveSession {
         try await sendRealtime(.realtimeInput(RealtimeInput(video: Blob(mimeType: image.mimeType, data: image.data))), kept: true)
         video.framesSent += 1
         video.bytesSent += UInt64(image.data.count)
-        await emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent"]))
+        emit(.propertiesChanged(["VideoFramesSent", "VideoBytesSent"]))
     }
 
     /// The gateway's video task: the shares to run, in order.

@@ -66,7 +66,9 @@ public actor LiveSession {
     var heldInputMarks: [Int] = []
     /// When the owner last called a method.
     public internal(set) var lastCall = ContinuousClock.now
-    let emit: @Sendable (SessionEvent) async -> Void
+    /// Hands an event to the bus surface, which queues its signal and returns at once; a
+    /// `.propertiesChanged` comes with the properties' values as they were when it was emitted.
+    let sink: @Sendable (SessionEvent, [String: DBusValue]) -> Void
     let endingCause: @Sendable () -> CloseCause?
 
     /// When StartSession's caller got its answer (the first connection came up or failed); nil
@@ -93,7 +95,7 @@ public actor LiveSession {
         idleTimeout: Duration = .seconds(600), reconnect: ReconnectPolicy = ReconnectPolicy(),
         stallTimeout: Duration = .seconds(20), audio: SessionAudio.Configuration? = nil,
         relay: SessionRelay? = nil, endingCause: @escaping @Sendable () -> CloseCause? = { nil },
-        emit: @escaping @Sendable (SessionEvent) async -> Void
+        emit: @escaping @Sendable (SessionEvent, [String: DBusValue]) -> Void
     ) {
         self.id = id
         self.owner = owner
@@ -113,7 +115,22 @@ public actor LiveSession {
         self.endingCause = endingCause
         self.configuration = configuration
         self.setup = setup
-        self.emit = emit
+        self.sink = emit
+    }
+
+    /// Reports `event`, in order, without waiting for its signal to be sent (the bus queues it).
+    /// A `.propertiesChanged` takes the properties' values now, in the same turn of the actor as
+    /// the change, so a read that sees a new value is answered after the signal that announced it.
+    func emit(_ event: SessionEvent) {
+        switch event {
+        case .propertiesChanged(let names):
+            sink(event, propertyValues(Set(names)))
+        case .resumable:
+            sink(event, [:])
+            emit(.propertiesChanged(["ResumptionHandle"]))
+        default:
+            sink(event, [:])
+        }
     }
 
     // MARK: Life
@@ -184,7 +201,7 @@ public actor LiveSession {
         if let closeCause {
             // The gateway ended the session (the service answers with 1000, or there was no connection yet).
             await reportState()
-            await emit(
+            emit(
                 .closed(code: UInt32(close?.code ?? 1000), reason: close?.reason ?? "", explanation: closeCause.explanation))
             return
         }
@@ -195,7 +212,7 @@ public actor LiveSession {
             lastError = explanation.description
         }
         await reportState()
-        await emit(
+        emit(
             .closed(
                 code: UInt32(explanation.code ?? 1006), reason: explanation.reason,
                 explanation: error ?? "\(explanation.summary) \(explanation.nextStep)"))
@@ -208,7 +225,7 @@ public actor LiveSession {
         routeUplink()
         guard let reported = link.stateToReport() else { return false }
         noteStateReported(reported)
-        await emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
+        emit(.propertiesChanged(lastError.isEmpty ? ["State"] : ["State", "LastError"]))
         return true
     }
 
@@ -217,7 +234,7 @@ public actor LiveSession {
         for action in actions {
             noteAction(action)
             switch action {
-            case .emit(let event): if await passesEchoFilter(event) { await emit(event) }
+            case .emit(let event): if await passesEchoFilter(event) { emit(event) }
             case .playVoice(let blob): playVoice(blob, receivedAt: receivedAt)
             case .flushVoice:
                 followConversation()
@@ -262,7 +279,7 @@ public actor LiveSession {
             link.heardContent()
             logger.warning("dropped a frame from the service: \(frame)")
             lastError = "The service sent a \(frame)"
-            await emit(.propertiesChanged(["LastError"]))
+            emit(.propertiesChanged(["LastError"]))
         case .message(let message):
             await handle(message, receivedAt: receivedAt, audioMark: audioMark, logger: logger)
             followConversation()
@@ -276,7 +293,7 @@ public actor LiveSession {
         if let update = message.sessionResumptionUpdate {
             let outcome = link.resumptionUpdate(update, toolCallsPending: !conversation.pendingCalls.isEmpty, audioMark: audioMark)
             uplink.confirm(through: link.resumption.audioConfirmed)
-            if let handle = outcome.handle { await emit(.resumable(handle: handle)) }
+            if let handle = outcome.handle { emit(.resumable(handle: handle)) }
             if let move = outcome.move { await moveToNewConnection(move, logger: logger) }
         } else {
             link.heardContent()
@@ -299,7 +316,7 @@ public actor LiveSession {
         }
         if let goAway = message.goAway {
             let timeLeft = goAway.timeLeft?.seconds ?? 0
-            await emit(.goAway(timeLeft: timeLeft))
+            emit(.goAway(timeLeft: timeLeft))
             await planHandover(timeLeft: timeLeft, logger: logger)
         }
         if let content = message.serverContent, content.turnComplete == true {
@@ -307,7 +324,7 @@ public actor LiveSession {
             await perform(
                 conversation.turnComplete(reason: reason, requestComplete: content.completesRequest), receivedAt: receivedAt)
         } else if message.usageMetadata != nil {
-            await emit(.propertiesChanged(["Usage"]))
+            emit(.propertiesChanged(["Usage"]))
         }
     }
 
@@ -442,7 +459,7 @@ public actor LiveSession {
             if conversation.held.droppedSamples == samples {
                 lastError =
                     "Input beyond \(HeldInput.capacitySamples / 16_000) s was dropped while a blocking tool call was pending (the service refuses input then); answer tool calls promptly."
-                await emit(.propertiesChanged(["LastError"]))
+                emit(.propertiesChanged(["LastError"]))
             }
             return false
         }

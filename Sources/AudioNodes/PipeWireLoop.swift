@@ -76,6 +76,10 @@ public final class PipeWireLoop: @unchecked Sendable {
         self.threadLoop = threadLoop
         self.loop = loop
         self.context = context
+        // PipeWire 0.3.65 (Debian 12) leaves the realtime data thread unnamed, so it inherits the
+        // name of the Swift pool thread that creates the context ("oot.default-qos"): `top -H`,
+        // `ps -L` and bench-audio's CPU by thread would count the realtime audio work as the pool's.
+        if pwshim_name_data_thread(context) < 0 { logger.debug("PipeWire's data thread keeps its inherited name") }
         registry = GraphRegistry(loop: loop, logger: logger)
         let started = pw_thread_loop_start(threadLoop)
         guard started == 0 else {

@@ -1,4 +1,8 @@
+#define _GNU_SOURCE
 #include "PipeWireShim.h"
+
+#include <errno.h>
+#include <pthread.h>
 
 #include <stdlib.h>
 #include <spa/param/audio/format-utils.h>
@@ -94,3 +98,17 @@ void pwshim_core_listener_free(struct pwshim_core_listener *listener)
 }
 
 int pwshim_core_sync(struct pw_core *core) { return pw_core_sync(core, PW_ID_CORE, 0); }
+
+static int pwshim_name_this_thread(struct spa_loop *loop, bool async, uint32_t seq, const void *data,
+                                   size_t size, void *user_data)
+{
+	return -pthread_setname_np(pthread_self(), "data-loop.0");
+}
+
+int pwshim_name_data_thread(struct pw_context *context)
+{
+	struct pw_data_loop *loop = pw_context_get_data_loop(context);
+	if (loop == NULL)
+		return -ENOENT;
+	return pw_data_loop_invoke(loop, pwshim_name_this_thread, 0, NULL, 0, false, NULL);
+}

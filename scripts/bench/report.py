@@ -81,7 +81,8 @@ def summarize_gateway(g: dict) -> dict:
 
 
 # The gateway's threads by role, from their names (/proc/PID/task/*/comm, 15 characters): PipeWire's
-# realtime data thread(s), the pw_thread_loop (PipeWireLoop.Configuration.threadName), swift-nio's
+# realtime data thread(s) ("data-loop.0": the gateway names it so, since PipeWire 0.3.65 leaves it with
+# the name of the pool thread that created the context), the pw_thread_loop (PipeWireLoop.Configuration.threadName), swift-nio's
 # event loops, the Swift cooperative pool (Dispatch's root queues on Linux: "com.apple.root.default-qos"
 # and its overcommit sibling, cut to "oot.default-qos", "-qos.overcommit"), and the rest (the main
 # thread and threads named after the process, e.g. the D-Bus queue's).

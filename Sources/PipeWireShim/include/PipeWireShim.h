@@ -140,6 +140,11 @@ void pwshim_video_capture_free(struct pwshim_video_capture *capture);
 /// ScreenCast portal's OpenPipeWireRemote); the core owns `fd` from then on, even on failure.
 struct pw_core *pwshim_context_connect_fd(struct pw_context *context, int fd);
 
+/// Names the realtime data thread of `context` "data-loop.0", as newer PipeWire releases do
+/// (0.3.65 leaves it with the name of the thread that created the context). Queues the renaming
+/// on that thread and returns at once; < 0 (a negative errno) when it could not be queued.
+int pwshim_name_data_thread(struct pw_context *context);
+
 // ---------------------------------------------------------------- modules (Module.c)
 
 /// A PipeWire module loaded into this process's context (pw_context_load_module), with a
